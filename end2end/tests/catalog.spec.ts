@@ -1,0 +1,81 @@
+import { test, expect, type Page } from '@playwright/test';
+
+// The demo curriculum has 8 modules: 3 beginner, 3 intermediate, 1 advanced, 1 expert.
+const ALL_MODULES = 8;
+
+async function waitForHydration(page: Page) {
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
+test('catalog is rendered from the database and filters in the page after hydration', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+  await page.goto('/catalog');
+  await expect(page.getByRole('heading', { level: 1, name: 'Catalog' })).toBeVisible();
+  await waitForHydration(page);
+
+  const cards = page.getByTestId('module-card');
+  await expect(cards).toHaveCount(ALL_MODULES);
+  await expect(page.getByTestId('phase')).toHaveCount(3);
+  await expect(page.getByRole('heading', { level: 2, name: 'Foundations' })).toBeVisible();
+
+  // A marker on window survives only if the filter does not reload the page.
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+  const expert = page.getByRole('link', { name: 'Expert', exact: true });
+  await expert.click();
+  await expect(page).toHaveURL(/\/catalog\?difficulty=expert$/);
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first()).toHaveAttribute('data-difficulty', 'expert');
+  await expect(cards.first()).toContainText('Incident Response and Threat Hunting');
+  await expect(expert).toHaveAttribute('aria-current', 'page');
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  await page.screenshot({ path: 'end2end/screenshots/catalog-expert.png', fullPage: true });
+
+  await page.getByRole('link', { name: 'Intermediate', exact: true }).click();
+  await expect(cards).toHaveCount(3);
+  for (const card of await cards.all()) {
+    await expect(card).toHaveAttribute('data-difficulty', 'intermediate');
+  }
+
+  await page.getByRole('link', { name: 'All levels' }).click();
+  await expect(cards).toHaveCount(ALL_MODULES);
+  await page.screenshot({ path: 'end2end/screenshots/catalog.png', fullPage: true });
+
+  expect(errors, 'no errors in the browser console').toEqual([]);
+});
+
+test('catalog filter works with JavaScript turned off', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/catalog');
+  await expect(page.getByTestId('module-card')).toHaveCount(ALL_MODULES);
+  await page.getByRole('link', { name: 'Beginner', exact: true }).click();
+  await expect(page).toHaveURL(/difficulty=beginner/);
+  await expect(page.getByTestId('module-card')).toHaveCount(3);
+  await context.close();
+});
+
+test('the filter can be used with the keyboard alone', async ({ page }) => {
+  await page.goto('/catalog');
+  await waitForHydration(page);
+  const advanced = page.getByRole('link', { name: 'Advanced', exact: true });
+  await advanced.focus();
+  await expect(advanced).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('module-card')).toHaveCount(1);
+  await expect(page.getByTestId('module-card').first()).toHaveAttribute('data-difficulty', 'advanced');
+});
+
+test('the catalog fits a phone screen', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+  const page = await context.newPage();
+  await page.goto('/catalog');
+  await expect(page.getByTestId('module-card')).toHaveCount(ALL_MODULES);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'no horizontal scrolling').toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'end2end/screenshots/catalog-phone.png', fullPage: true });
+  await context.close();
+});

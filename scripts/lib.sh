@@ -1,0 +1,46 @@
+# Shared by scripts/*.sh: paths, logging, and starting the embedded database.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$ROOT/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+FERRETDB_BIN="$ROOT/target/ferretdb/ferretdb"
+export FERRETDB_BIN
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# start_ferretdb SQLITE_DIR LISTEN_ADDR LOG_FILE
+# Starts the FerretDB wrapper in the background and sets FERRETDB_PID and
+# MONGODB_URI (read from the wrapper's "ready <uri>" line, so port 0 works).
+start_ferretdb() {
+  local dir="$1" listen="$2" log="$3" ready="$3.ready"
+  rm -f "$ready"
+  "$FERRETDB_BIN" -sqlite-dir "$dir" -listen "$listen" >"$ready" 2>"$log" &
+  FERRETDB_PID=$!
+  for _ in $(seq 1 100); do
+    if grep -q '^ready ' "$ready" 2>/dev/null; then
+      MONGODB_URI="$(sed -n 's/^ready //p' "$ready" | head -n 1)"
+      export MONGODB_URI
+      return 0
+    fi
+    kill -0 "$FERRETDB_PID" 2>/dev/null || { cat "$log" >&2; die "FerretDB exited at start (log above)"; }
+    sleep 0.1
+  done
+  die "FerretDB did not report ready within 10 s (log: $log)"
+}
+
+# free_port: a TCP port nobody listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for_url URL SECONDS PID
+wait_for_url() {
+  local url="$1" seconds="$2" pid="$3"
+  for _ in $(seq 1 $((seconds * 10))); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}

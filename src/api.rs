@@ -1,0 +1,4 @@
+//! Server functions, grouped by area. Each one checks the caller, validates
+//! its input and calls `db/` and `domain/`; nothing else.
+
+pub mod catalog;

@@ -1,0 +1,75 @@
+//! The HTML shell, the router and the layout shared by every page.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::{SiteFooter, SiteHeader};
+use crate::pages::{CatalogPage, HomePage, NotFound};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme="dark">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="dark light" />
+                <meta name="theme-color" content="#0a0f0b" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-bg text-fg antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/foothold.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Foothold".to_string() } else { format!("{page} · Foothold") }
+        } />
+        // Pages render in `SsrMode::Async`: the server waits for their data and
+        // sends finished HTML, so they read (and their links and forms work)
+        // without JavaScript; out-of-order streaming would need a script to
+        // move streamed content into place.
+        <Router>
+            <a
+                href="#main"
+                class="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-brand focus:px-3 focus:py-2 focus:text-bg"
+            >
+                "Skip to content"
+            </a>
+            <div class="flex min-h-screen flex-col">
+                <SiteHeader />
+                <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::Async />
+                    </Routes>
+                </main>
+                <SiteFooter />
+            </div>
+        </Router>
+    }
+}
+
+/// Marks `<body data-hydrated="true">` once the WebAssembly has taken over;
+/// effects never run on the server, so the mark means hydration finished.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

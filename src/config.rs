@@ -1,0 +1,162 @@
+//! Runtime configuration, read from the environment with safe defaults.
+//!
+//! | variable | default | meaning |
+//! | --- | --- | --- |
+//! | `MONGODB_URI` | `mongodb://127.0.0.1:27017/` | MongoDB or FerretDB to use |
+//! | `FOOTHOLD_DATABASE` | `foothold` | database name |
+//! | `FOOTHOLD_ADDR` | `127.0.0.1:3000` | address the web server listens on |
+//! | `FOOTHOLD_SITE_ROOT` | `target/site` | folder with the built CSS, JS, wasm and `public/` files |
+//! | `RUST_LOG` | `info` | log filter (`tracing_subscriber::EnvFilter` syntax) |
+//! | `FOOTHOLD_LOG_FORMAT` | `text` | `text` or `json` |
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub mongodb_uri: String,
+    pub database: String,
+    pub addr: SocketAddr,
+    pub site_root: String,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    /// How long a request may take before the server answers 408.
+    pub request_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{name}={value:?} is not valid: {reason}")]
+    Invalid { name: &'static str, value: String, reason: String },
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str, default: &str| {
+            lookup(name).filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_string())
+        };
+
+        let mongodb_uri = get("MONGODB_URI", "mongodb://127.0.0.1:27017/");
+        if !(mongodb_uri.starts_with("mongodb://") || mongodb_uri.starts_with("mongodb+srv://")) {
+            return Err(ConfigError::Invalid {
+                name: "MONGODB_URI",
+                value: mongodb_uri,
+                reason: "it must start with mongodb:// or mongodb+srv://".into(),
+            });
+        }
+
+        let database = get("FOOTHOLD_DATABASE", "foothold");
+        if database.len() > 63 || database.chars().any(|c| "/\\. \"$*<>:|?".contains(c)) {
+            return Err(ConfigError::Invalid {
+                name: "FOOTHOLD_DATABASE",
+                value: database,
+                reason: "use at most 63 letters, digits, '-' or '_'".into(),
+            });
+        }
+
+        let addr_text = get("FOOTHOLD_ADDR", "127.0.0.1:3000");
+        let addr = addr_text.parse().map_err(|e| ConfigError::Invalid {
+            name: "FOOTHOLD_ADDR",
+            value: addr_text.clone(),
+            reason: format!("{e}; write it like 127.0.0.1:3000"),
+        })?;
+
+        let log_format = match get("FOOTHOLD_LOG_FORMAT", "text").as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(ConfigError::Invalid {
+                    name: "FOOTHOLD_LOG_FORMAT",
+                    value: other.into(),
+                    reason: "use text or json".into(),
+                });
+            }
+        };
+
+        let timeout_text = get("FOOTHOLD_REQUEST_TIMEOUT_SECS", "30");
+        let request_timeout =
+            timeout_text.parse::<u64>().ok().filter(|s| (1..=600).contains(s)).map(Duration::from_secs).ok_or_else(
+                || ConfigError::Invalid {
+                    name: "FOOTHOLD_REQUEST_TIMEOUT_SECS",
+                    value: timeout_text.clone(),
+                    reason: "use a whole number of seconds from 1 to 600".into(),
+                },
+            )?;
+
+        Ok(Config {
+            mongodb_uri,
+            database,
+            addr,
+            site_root: get("FOOTHOLD_SITE_ROOT", "target/site"),
+            log_filter: get("RUST_LOG", "info"),
+            log_format,
+            request_timeout,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.mongodb_uri, "mongodb://127.0.0.1:27017/");
+        assert_eq!(c.database, "foothold");
+        assert_eq!(c.addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(c.site_root, "target/site");
+        assert_eq!(c.log_filter, "info");
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.request_timeout, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn values_from_the_environment_win() {
+        let c = config(&[
+            ("MONGODB_URI", "mongodb://db.example:27018/"),
+            ("FOOTHOLD_DATABASE", "foothold_test"),
+            ("FOOTHOLD_ADDR", "0.0.0.0:8080"),
+            ("FOOTHOLD_LOG_FORMAT", "json"),
+            ("FOOTHOLD_REQUEST_TIMEOUT_SECS", "5"),
+        ])
+        .unwrap();
+        assert_eq!(c.mongodb_uri, "mongodb://db.example:27018/");
+        assert_eq!(c.database, "foothold_test");
+        assert_eq!(c.addr.port(), 8080);
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert_eq!(c.request_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (name, value) in [
+            ("MONGODB_URI", "http://localhost"),
+            ("FOOTHOLD_DATABASE", "my.db"),
+            ("FOOTHOLD_ADDR", "localhost"),
+            ("FOOTHOLD_LOG_FORMAT", "xml"),
+            ("FOOTHOLD_REQUEST_TIMEOUT_SECS", "0"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err();
+            assert!(err.to_string().starts_with(&format!("{name}=")), "{err}");
+        }
+    }
+}

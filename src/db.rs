@@ -1,0 +1,82 @@
+//! Server-only database access: one file per collection, plus connection and indexes.
+//!
+//! Every query here must work on FerretDB 1.24 and MongoDB 7 alike
+//! (see `spec/ferretdb.md`): no transactions, no `$lookup`, no text or TTL indexes.
+
+pub mod catalog;
+pub mod indexes;
+pub mod module;
+pub mod phase;
+
+use std::time::Duration;
+
+use mongodb::bson::doc;
+use mongodb::options::ClientOptions;
+use mongodb::{Client, Database};
+
+/// Collection names, exactly as the spec's Mongoose models would name them.
+pub mod collections {
+    pub const USERS: &str = "users";
+    pub const PHASES: &str = "phases";
+    pub const MODULES: &str = "modules";
+    pub const CONTENTS: &str = "contents";
+    pub const ENROLLMENTS: &str = "userenrollments";
+    pub const PROGRESS: &str = "userprogresses";
+    pub const ACHIEVEMENTS: &str = "achievements";
+    pub const USER_ACHIEVEMENTS: &str = "userachievements";
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("MONGODB_URI {uri:?} is not a valid connection string: {source}")]
+    BadUri { uri: String, source: mongodb::error::Error },
+    #[error(
+        "cannot reach the database at {uri}: {source}. Start the embedded database \
+         (scripts/run.sh does it) or point MONGODB_URI at a running MongoDB."
+    )]
+    Unreachable { uri: String, source: mongodb::error::Error },
+}
+
+/// Connects and proves the server answers, so a bad URI fails at start, not at the first page.
+pub async fn connect(uri: &str, database: &str, timeout: Duration) -> Result<Database, ConnectError> {
+    let mut options =
+        ClientOptions::parse(uri).await.map_err(|source| ConnectError::BadUri { uri: redact(uri), source })?;
+    options.app_name = Some("foothold".into());
+    options.server_selection_timeout = Some(timeout);
+    options.connect_timeout = Some(timeout);
+    let client = Client::with_options(options).map_err(|source| ConnectError::BadUri { uri: redact(uri), source })?;
+    let db = client.database(database);
+    ping(&db).await.map_err(|source| ConnectError::Unreachable { uri: redact(uri), source })?;
+    Ok(db)
+}
+
+/// One round trip to the server; `/readyz` uses it.
+pub async fn ping(db: &Database) -> mongodb::error::Result<()> {
+    db.run_command(doc! { "ping": 1 }).await.map(|_| ())
+}
+
+/// The URI without its password, fit for logs and error messages.
+pub fn redact(uri: &str) -> String {
+    let Some((scheme, rest)) = uri.split_once("://") else {
+        return uri.to_string();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => uri.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_hides_only_the_password() {
+        assert_eq!(redact("mongodb://127.0.0.1:27017/"), "mongodb://127.0.0.1:27017/");
+        assert_eq!(redact("mongodb://app:s3cret@db:27017/x"), "mongodb://app:***@db:27017/x");
+        assert_eq!(redact("mongodb+srv://app@cluster/"), "mongodb+srv://app@cluster/");
+    }
+}

@@ -1,0 +1,64 @@
+//! The one error type server functions return.
+//!
+//! The person using Foothold sees the `Display` text, so every variant says
+//! what happened and what to do. Internal details (driver errors, paths) are
+//! logged with `tracing` on the server and never serialised to the page.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request named something that does not exist (or is not visible to the caller).
+    #[error("{0} was not found.")]
+    NotFound(String),
+    /// The database could not be reached; the request may succeed later.
+    #[error("Foothold cannot reach its database right now. Please try again in a moment.")]
+    Unavailable,
+    /// A bug or an unexpected failure on the server; details are in the server log.
+    #[error("Something went wrong on our side. Please try again; if it keeps happening, tell an administrator.")]
+    Internal,
+    /// The request never reached the server function or could not be decoded.
+    #[error("The request failed: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status a server function answers with for this error.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<mongodb::error::Error> for AppError {
+    fn from(err: mongodb::error::Error) -> Self {
+        use mongodb::error::ErrorKind;
+        match *err.kind {
+            ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } => {
+                tracing::warn!(error = %err, "database unreachable");
+                AppError::Unavailable
+            }
+            _ => {
+                tracing::error!(error = %err, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Foothold: a gamified cybersecurity learning platform.
+//!
+//! One crate, two builds: with `ssr` it is the server (axum + MongoDB), with
+//! `hydrate` it is the WebAssembly that makes server-rendered pages
+//! interactive. Code that must never reach the browser lives in modules that
+//! only exist with `ssr`.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod seed;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: attaches the WebAssembly app to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,203 @@
+//! The skeleton end to end: database, indexes, health endpoints and the catalog page.
+
+mod support;
+
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, Document, doc};
+
+use foothold::db::collections;
+use foothold::db::indexes::{index_name, spec_indexes};
+
+async fn insert_phase_and_module(db: &mongodb::Database, phase_title: &str, module_title: &str, difficulty: &str) {
+    let phase_id = ObjectId::new();
+    let now = DateTime::now();
+    db.collection::<Document>(collections::PHASES)
+        .insert_one(doc! {
+            "_id": phase_id, "title": phase_title, "description": "About networks.", "order": 1,
+            "difficulty": "beginner", "isActive": true, "createdAt": now, "updatedAt": now,
+        })
+        .await
+        .unwrap();
+    db.collection::<Document>(collections::MODULES)
+        .insert_one(doc! {
+            "_id": ObjectId::new(), "title": module_title, "description": "Ports and packets.",
+            "shortDescription": "Read a packet capture.", "phase": phase_id, "order": 1,
+            "difficulty": difficulty, "estimatedDuration": 90, "tags": ["packets"],
+            "isActive": true, "isFeatured": true,
+            "metadata": { "totalContent": 3, "videoCount": 2, "labCount": 1 },
+            "createdAt": now, "updatedAt": now,
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn catalog_page_lists_a_phase_and_its_module_from_the_database() {
+    let app = support::spawn_app().await;
+    insert_phase_and_module(&app.db, "Packet Basics Phase", "Reading Packet Captures", "beginner").await;
+
+    let response = app.get("/catalog").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Packet Basics Phase"), "phase title missing from SSR HTML");
+    assert!(html.contains("Reading Packet Captures"), "module title missing from SSR HTML");
+    assert!(html.contains("2 videos · 1 lab"), "content counts missing");
+    assert!(html.contains("1 h 30 min"), "duration missing");
+    assert!(html.contains("Featured"));
+    // Rendered in place (SsrMode::Async), not streamed behind a loading
+    // fallback that only a script could replace: readable without JavaScript.
+    assert!(!html.contains("Loading the catalog"), "catalog was streamed behind its fallback");
+    assert!(!html.contains("<template"), "content streamed out of order");
+    // The page hydrates: the wasm loader is referenced.
+    assert!(html.contains("/pkg/foothold.js"), "hydration script missing");
+}
+
+#[tokio::test]
+async fn catalog_filter_by_difficulty_works_without_javascript() {
+    let app = support::spawn_app().await;
+    insert_phase_and_module(&app.db, "Web Phase", "Cookie Jar", "intermediate").await;
+    insert_phase_and_module(&app.db, "Ops Phase", "Kerberoasting", "expert").await;
+
+    // The page also carries the whole catalog as hydration data, so count the rendered cards.
+    let cards = |html: &str, difficulty: &str| html.matches(&format!("data-difficulty=\"{difficulty}\"")).count();
+
+    let html = app.get("/catalog?difficulty=expert").await.text().await.unwrap();
+    assert_eq!(cards(&html, "expert"), 1);
+    assert_eq!(cards(&html, "intermediate"), 0, "filtered-out module still rendered");
+    assert!(!html.contains(">Web Phase</h2>"), "phase with no matching module still rendered");
+    assert!(html.contains(">Ops Phase</h2>"));
+
+    let html = app.get("/catalog?difficulty=advanced").await.text().await.unwrap();
+    assert!(html.contains("data-testid=\"catalog-empty\""));
+
+    // An unknown value shows everything rather than failing.
+    let html = app.get("/catalog?difficulty=%24ne").await.text().await.unwrap();
+    assert_eq!(cards(&html, "expert") + cards(&html, "intermediate"), 2);
+}
+
+#[tokio::test]
+async fn inactive_phases_and_modules_are_hidden() {
+    let app = support::spawn_app().await;
+    insert_phase_and_module(&app.db, "Visible Phase", "Visible Module", "beginner").await;
+    insert_phase_and_module(&app.db, "Retired Phase", "Retired Module", "beginner").await;
+    app.db
+        .collection::<Document>(collections::PHASES)
+        .update_one(doc! { "title": "Retired Phase" }, doc! { "$set": { "isActive": false } })
+        .await
+        .unwrap();
+    app.db
+        .collection::<Document>(collections::MODULES)
+        .update_one(doc! { "title": "Visible Module" }, doc! { "$set": { "isActive": false } })
+        .await
+        .unwrap();
+    let catalog = foothold::db::catalog::load(&app.db).await.unwrap();
+    assert_eq!(catalog.phases.len(), 1);
+    assert_eq!(catalog.phases[0].title, "Visible Phase");
+    assert!(catalog.phases[0].modules.is_empty());
+    let html = app.get("/catalog").await.text().await.unwrap();
+    assert!(html.contains(">Visible Phase</h2>"));
+    assert!(!html.contains("Visible Module") && !html.contains("Retired"));
+}
+
+#[tokio::test]
+async fn catalog_server_function_returns_json() {
+    let app = support::spawn_app().await;
+    insert_phase_and_module(&app.db, "Json Phase", "Json Module", "advanced").await;
+    let response = app.http.post(format!("{}/api/catalog", app.base_url)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let catalog: foothold::model::Catalog = response.json().await.unwrap();
+    assert_eq!(catalog.phases.len(), 1);
+    assert_eq!(catalog.phases[0].modules[0].title, "Json Module");
+    assert_eq!(catalog.phases[0].modules[0].difficulty, foothold::model::Difficulty::Advanced);
+}
+
+#[tokio::test]
+async fn health_and_readiness_endpoints_answer() {
+    let app = support::spawn_app().await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.unwrap(), "ready");
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404_with_a_way_back() {
+    let app = support::spawn_app().await;
+    let response = app.get("/no/such/page").await;
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("Browse the catalog"));
+}
+
+#[tokio::test]
+async fn every_spec_index_exists_and_creating_them_again_is_harmless() {
+    let (_config, db) = support::fresh_database().await;
+    // A second and third run must not fail (start-up runs it every time).
+    foothold::db::indexes::ensure_indexes(&db).await.unwrap();
+    foothold::db::indexes::ensure_indexes(&db).await.unwrap();
+
+    for spec in spec_indexes() {
+        let indexes: Vec<mongodb::IndexModel> =
+            db.collection::<Document>(spec.collection).list_indexes().await.unwrap().try_collect().await.unwrap();
+        let name = index_name(&spec.keys);
+        let found = indexes
+            .iter()
+            .find(|i| i.options.as_ref().and_then(|o| o.name.as_deref()) == Some(name.as_str()))
+            .unwrap_or_else(|| panic!("index {name} missing on {}", spec.collection));
+        assert_eq!(found.keys, spec.keys, "keys of {name}");
+        let unique = found.options.as_ref().and_then(|o| o.unique).unwrap_or(false);
+        assert_eq!(unique, spec.unique, "uniqueness of {name} on {}", spec.collection);
+    }
+    assert_eq!(spec_indexes().len(), 37, "the spec lists 37 indexes over 8 collections");
+}
+
+#[tokio::test]
+async fn unique_indexes_are_enforced() {
+    let (_config, db) = support::fresh_database().await;
+    let users = db.collection::<Document>(collections::USERS);
+    users.insert_one(doc! { "username": "ada", "email": "ada@example.com" }).await.unwrap();
+    let err = users.insert_one(doc! { "username": "ada", "email": "other@example.com" }).await.unwrap_err();
+    assert!(err.to_string().contains("11000") || err.to_string().contains("duplicate"), "{err}");
+}
+
+#[tokio::test]
+async fn unreachable_database_gives_a_clear_error() {
+    // Nothing listens on port 1.
+    let err = foothold::db::connect("mongodb://127.0.0.1:1/", "x", Duration::from_millis(300)).await.unwrap_err();
+    let message = err.to_string();
+    assert!(message.starts_with("cannot reach the database at mongodb://127.0.0.1:1/"), "{message}");
+    assert!(message.contains("MONGODB_URI"), "{message}");
+}
+
+#[tokio::test]
+async fn demo_seed_is_idempotent_and_counts_modules() {
+    let (_config, db) = support::fresh_database().await;
+    let first = foothold::seed::seed_demo(&db).await.unwrap();
+    assert_eq!((first.phases_created, first.modules_created), (3, 8));
+    let second = foothold::seed::seed_demo(&db).await.unwrap();
+    assert_eq!((second.phases_created, second.modules_created), (0, 0));
+    assert_eq!((second.phases, second.modules), (3, 8));
+
+    let phases = db.collection::<Document>(collections::PHASES);
+    assert_eq!(phases.count_documents(doc! {}).await.unwrap(), 3);
+    assert_eq!(db.collection::<Document>(collections::MODULES).count_documents(doc! {}).await.unwrap(), 8);
+    let foundations = phases.find_one(doc! { "title": "Foundations" }).await.unwrap().unwrap();
+    assert_eq!(foundations.get_document("metadata").unwrap().get_i32("totalModules").unwrap(), 3);
+
+    // Prerequisites point at real modules.
+    let modules = db.collection::<Document>(collections::MODULES);
+    let injection = modules.find_one(doc! { "title": { "$regex": "^Injection" } }).await.unwrap().unwrap();
+    let prereqs = injection.get_array("prerequisites").unwrap();
+    assert_eq!(prereqs.len(), 1);
+    let prereq = modules.find_one(doc! { "_id": prereqs[0].clone() }).await.unwrap().unwrap();
+    assert!(prereq.get_str("title").unwrap().starts_with("How the Web Works"));
+
+    let catalog = foothold::db::catalog::load(&db).await.unwrap();
+    let titles: Vec<_> = catalog.phases.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["Foundations", "Web Security", "Offensive and Defensive Operations"]);
+    assert_eq!(catalog.module_count(), 8);
+}

@@ -1,0 +1,113 @@
+//! Test harness: one real FerretDB per test binary, one database per test,
+//! and the real router served on a free port.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use foothold::config::Config;
+use mongodb::Database;
+
+struct FerretDb {
+    uri: String,
+    // Kept open for the life of the test binary: when the binary exits the
+    // pipe closes and the wrapper (-exit-on-stdin-eof) stops and deletes its
+    // temporary directory.
+    _stdin: ChildStdin,
+    _child: Child,
+}
+
+fn ferretdb_binary() -> PathBuf {
+    std::env::var_os("FERRETDB_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ferretdb/ferretdb"))
+}
+
+/// The URI of this test binary's FerretDB, started on first use.
+pub fn ferretdb_uri() -> &'static str {
+    static DB: OnceLock<FerretDb> = OnceLock::new();
+    &DB.get_or_init(|| {
+        let bin = ferretdb_binary();
+        assert!(
+            bin.exists(),
+            "FerretDB wrapper not found at {}; run scripts/setup.sh (or set FERRETDB_BIN)",
+            bin.display()
+        );
+        let mut child = Command::new(&bin)
+            .args(["-listen", "127.0.0.1:0", "-sqlite-dir", "", "-exit-on-stdin-eof"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("read FerretDB's ready line");
+        let uri = line
+            .trim()
+            .strip_prefix("ready ")
+            .unwrap_or_else(|| panic!("FerretDB did not start; it printed {line:?}"))
+            .to_string();
+        let stdin = child.stdin.take().expect("stdin is piped");
+        FerretDb { uri, _stdin: stdin, _child: child }
+    })
+    .uri
+}
+
+/// A database name no other test uses.
+pub fn unique_database() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+pub fn test_config(database: &str) -> Config {
+    let uri = ferretdb_uri().to_string();
+    let database = database.to_string();
+    Config::from_lookup(move |name| match name {
+        "MONGODB_URI" => Some(uri.clone()),
+        "FOOTHOLD_DATABASE" => Some(database.clone()),
+        "FOOTHOLD_ADDR" => Some("127.0.0.1:0".into()),
+        "RUST_LOG" => Some("warn".into()),
+        _ => None,
+    })
+    .expect("test configuration is valid")
+}
+
+/// A fresh database with every index, owned by one test.
+pub async fn fresh_database() -> (Config, Database) {
+    let config = test_config(&unique_database());
+    let db = foothold::db::connect(&config.mongodb_uri, &config.database, Duration::from_secs(10))
+        .await
+        .expect("connect to the test FerretDB");
+    foothold::db::indexes::ensure_indexes(&db).await.expect("create indexes");
+    (config, db)
+}
+
+pub struct TestApp {
+    pub base_url: String,
+    pub db: Database,
+    pub http: reqwest::Client,
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base_url)).send().await.expect("request reaches the test server")
+    }
+}
+
+/// The real router on a free port, with its own database.
+pub async fn spawn_app() -> TestApp {
+    let (config, db) = fresh_database().await;
+    let app = foothold::server::router(&config, db.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("test server runs");
+    });
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
+    TestApp { base_url: format!("http://{addr}"), db, http }
+}
