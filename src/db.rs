@@ -4,6 +4,9 @@
 //! (see `spec/ferretdb.md`): no transactions, no `$lookup`, no text or TTL indexes.
 
 pub mod catalog;
+pub mod content;
+pub mod counters;
+pub mod error;
 pub mod indexes;
 pub mod module;
 pub mod phase;
@@ -48,6 +51,39 @@ pub async fn connect(uri: &str, database: &str, timeout: Duration) -> Result<Dat
     let db = client.database(database);
     ping(&db).await.map_err(|source| ConnectError::Unreachable { uri: redact(uri), source })?;
     Ok(db)
+}
+
+/// Parses an id that came from the browser, reporting a bad one against `field`.
+pub fn oid(id: &str, field: &str) -> Result<mongodb::bson::oid::ObjectId, error::RepoError> {
+    mongodb::bson::oid::ObjectId::parse_str(id).map_err(|_| {
+        error::RepoError::field(field, format!("Cast to ObjectId failed for value \"{id}\" at path \"{field}\""))
+    })
+}
+
+/// Parses a list of ids, reporting each bad one as `field.N`.
+pub fn oids(ids: &[String], field: &str) -> Result<Vec<mongodb::bson::oid::ObjectId>, error::RepoError> {
+    ids.iter().enumerate().map(|(i, id)| oid(id, &format!("{field}.{i}"))).collect()
+}
+
+/// Whether every id in `ids` names a document of `collection`; the first missing one otherwise.
+pub async fn first_missing(
+    db: &Database,
+    collection: &str,
+    ids: &[mongodb::bson::oid::ObjectId],
+) -> mongodb::error::Result<Option<usize>> {
+    use futures::TryStreamExt;
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let found: Vec<mongodb::bson::Document> = db
+        .collection::<mongodb::bson::Document>(collection)
+        .find(doc! { "_id": { "$in": ids.to_vec() } })
+        .projection(doc! { "_id": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    let found: std::collections::HashSet<_> = found.iter().filter_map(|d| d.get_object_id("_id").ok()).collect();
+    Ok(ids.iter().position(|id| !found.contains(id)))
 }
 
 /// One round trip to the server; `/readyz` uses it.

@@ -6,10 +6,15 @@
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::model::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
+    /// Submitted data broke rules of the data model; one message per field, shown next to it.
+    #[error("Please correct the highlighted fields: {0}")]
+    Invalid(FieldErrors),
     /// The request named something that does not exist (or is not visible to the caller).
     #[error("{0} was not found.")]
     NotFound(String),
@@ -38,6 +43,7 @@ impl AppError {
     pub fn status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode;
         match self {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

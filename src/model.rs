@@ -1,8 +1,17 @@
 //! Types shared by the server and the browser: plain serde structs, with ids
-//! as strings so that bson never enters the WebAssembly bundle.
+//! as strings so that bson never enters the WebAssembly bundle, plus the
+//! validation rules of the data model (the same messages on both sides).
 
+pub mod achievement;
 pub mod catalog;
-pub mod difficulty;
+pub mod content;
+pub mod enums;
+pub mod game;
+pub mod module;
+pub mod phase;
+pub mod user;
+pub mod validation;
 
 pub use catalog::{Catalog, ModuleCard, PhaseCard};
-pub use difficulty::Difficulty;
+pub use enums::*;
+pub use validation::FieldErrors;

@@ -1,11 +1,17 @@
 //! The `modules` collection.
 
-use mongodb::bson::DateTime;
+use futures::TryStreamExt;
+use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, Document, doc};
 use serde::{Deserialize, Serialize};
 
+use super::collections::{CONTENTS, ENROLLMENTS, MODULES, PHASES};
+use super::error::RepoError;
 use super::phase::default_true;
+use super::{counters, first_missing, oid, oids};
 use crate::model::Difficulty;
+use crate::model::module::{ModuleInput, ModuleSettingsInput, ValidModule};
 
 /// A module document as stored (field names as in the spec).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,4 +98,135 @@ impl Default for ModuleSettings {
     fn default() -> Self {
         ModuleSettings { allow_download: false, require_sequential_completion: true, certificate_eligible: false }
     }
+}
+
+impl From<ModuleSettingsInput> for ModuleSettings {
+    fn from(s: ModuleSettingsInput) -> Self {
+        ModuleSettings {
+            allow_download: s.allow_download,
+            require_sequential_completion: s.require_sequential_completion,
+            certificate_eligible: s.certificate_eligible,
+        }
+    }
+}
+
+impl Module {
+    fn from_valid(id: ObjectId, v: ValidModule, refs: Refs, created_at: DateTime, metadata: ModuleMetadata) -> Module {
+        Module {
+            id,
+            title: v.title,
+            description: v.description,
+            short_description: v.short_description,
+            phase: refs.phase,
+            order: v.order,
+            difficulty: v.difficulty,
+            estimated_duration: v.estimated_duration,
+            prerequisites: refs.prerequisites,
+            learning_objectives: v.learning_objectives,
+            skills: v.skills,
+            tags: v.tags,
+            image: v.image,
+            icon: v.icon,
+            instructor: Instructor { name: v.instructor.name, bio: v.instructor.bio, avatar: v.instructor.avatar },
+            is_active: v.is_active,
+            is_featured: v.is_featured,
+            metadata,
+            settings: v.settings.into(),
+            created_at,
+            updated_at: DateTime::now(),
+        }
+    }
+}
+
+struct Refs {
+    phase: ObjectId,
+    prerequisites: Vec<ObjectId>,
+}
+
+/// Validates `input` and its references (phase, prerequisite modules); nothing is written on failure.
+async fn checked(db: &Database, id: Option<ObjectId>, input: &ModuleInput) -> Result<(ValidModule, Refs), RepoError> {
+    let valid = input.validate()?;
+    let phase = oid(&valid.phase, "phase")?;
+    let prerequisites = oids(&valid.prerequisites, "prerequisites")?;
+    if db.collection::<Document>(PHASES).count_documents(doc! { "_id": phase }).await? == 0 {
+        return Err(RepoError::field("phase", "Phase not found"));
+    }
+    if let Some(id) = id
+        && let Some(i) = prerequisites.iter().position(|p| *p == id)
+    {
+        return Err(RepoError::field(&format!("prerequisites.{i}"), "A module cannot be its own prerequisite"));
+    }
+    if let Some(i) = first_missing(db, MODULES, &prerequisites).await? {
+        return Err(RepoError::field(&format!("prerequisites.{i}"), "Module not found"));
+    }
+    Ok((valid, Refs { phase, prerequisites }))
+}
+
+pub async fn create(db: &Database, input: &ModuleInput) -> Result<Module, RepoError> {
+    let (valid, refs) = checked(db, None, input).await?;
+    let module = Module::from_valid(ObjectId::new(), valid, refs, DateTime::now(), ModuleMetadata::default());
+    db.collection::<Module>(MODULES).insert_one(&module).await?;
+    counters::refresh_phase(db, module.phase).await?;
+    Ok(module)
+}
+
+/// Replaces every editable field; counters are kept, and a move to another phase refreshes both phases.
+pub async fn update(db: &Database, id: ObjectId, input: &ModuleInput) -> Result<Module, RepoError> {
+    let existing = get(db, id).await?.ok_or(RepoError::NotFound("Module"))?;
+    let (valid, refs) = checked(db, Some(id), input).await?;
+    let module = Module::from_valid(id, valid, refs, existing.created_at, existing.metadata.clone());
+    db.collection::<Module>(MODULES).replace_one(doc! { "_id": id }, &module).await?;
+    counters::refresh_module(db, id).await?;
+    if existing.phase != module.phase {
+        counters::refresh_phase(db, existing.phase).await?;
+    }
+    Ok(module)
+}
+
+pub async fn get(db: &Database, id: ObjectId) -> Result<Option<Module>, RepoError> {
+    Ok(db.collection::<Module>(MODULES).find_one(doc! { "_id": id }).await?)
+}
+
+/// A phase's modules in order (inactive ones too).
+pub async fn list_for_phase(db: &Database, phase: ObjectId) -> Result<Vec<Module>, RepoError> {
+    Ok(db
+        .collection::<Module>(MODULES)
+        .find(doc! { "phase": phase })
+        .sort(doc! { "order": 1 })
+        .await?
+        .try_collect()
+        .await?)
+}
+
+pub async fn set_active(db: &Database, id: ObjectId, active: bool) -> Result<(), RepoError> {
+    let module = get(db, id).await?.ok_or(RepoError::NotFound("Module"))?;
+    db.collection::<Document>(MODULES)
+        .update_one(doc! { "_id": id }, doc! { "$set": { "isActive": active, "updatedAt": DateTime::now() } })
+        .await?;
+    counters::refresh_phase(db, module.phase).await
+}
+
+/// Deletes a module with no content and no enrollments; otherwise refuses
+/// with what is in the way (its content and learners' records would be orphaned).
+pub async fn delete(db: &Database, id: ObjectId) -> Result<(), RepoError> {
+    let module = get(db, id).await?.ok_or(RepoError::NotFound("Module"))?;
+    let content = db.collection::<Document>(CONTENTS).count_documents(doc! { "module": id }).await?;
+    if content > 0 {
+        return Err(RepoError::field(
+            "module",
+            format!("This module still has {content} content item(s); move or delete them first"),
+        ));
+    }
+    let enrollments = db.collection::<Document>(ENROLLMENTS).count_documents(doc! { "module": id }).await?;
+    if enrollments > 0 {
+        return Err(RepoError::field(
+            "module",
+            format!("{enrollments} learner(s) are enrolled in this module; deactivate it instead"),
+        ));
+    }
+    db.collection::<Document>(MODULES).delete_one(doc! { "_id": id }).await?;
+    db.collection::<Document>(MODULES)
+        .update_many(doc! { "prerequisites": id }, doc! { "$pull": { "prerequisites": id } })
+        .await?;
+    counters::refresh_phase(db, module.phase).await
 }

@@ -52,8 +52,7 @@ pub fn CatalogPage() -> impl IntoView {
 
 #[component]
 fn DifficultyFilter(selected: Memo<Option<Difficulty>>) -> impl IntoView {
-    let options =
-        std::iter::once((None, "All levels")).chain(Difficulty::ALL.into_iter().map(|d| (Some(d), d.label())));
+    let options = std::iter::once((None, "All levels")).chain(Difficulty::ALL.iter().map(|&d| (Some(d), d.label())));
     view! {
         <nav aria-label="Filter by difficulty" class="mb-8">
             <ul class="flex flex-wrap gap-2">

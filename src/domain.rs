@@ -1,0 +1,3 @@
+//! Pure rules of the platform: no I/O, exhaustively unit-tested.
+
+pub mod metadata;

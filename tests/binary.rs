@@ -1,0 +1,98 @@
+//! The `foothold` binary itself: start-up errors and graceful shutdown.
+
+mod support;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn foothold() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_foothold"));
+    command.env_clear().env("PATH", std::env::var_os("PATH").unwrap_or_default()).env("RUST_LOG", "info");
+    command
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_for_exit(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("foothold did not exit within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn unreachable_database_stops_the_server_with_a_clear_message() {
+    let output = foothold()
+        .args(["serve"])
+        .env("MONGODB_URI", "mongodb://127.0.0.1:1/")
+        .env("FOOTHOLD_ADDR", format!("127.0.0.1:{}", free_port()))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot reach the database at mongodb://127.0.0.1:1/"), "{stderr}");
+    assert!(stderr.contains("MONGODB_URI"), "{stderr}");
+}
+
+#[test]
+fn bad_configuration_names_the_variable() {
+    let output = foothold().env("FOOTHOLD_ADDR", "not-an-address").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("FOOTHOLD_ADDR=\"not-an-address\" is not valid"));
+}
+
+#[test]
+fn unknown_command_prints_usage() {
+    let output = foothold().arg("launch-missiles").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: foothold"));
+}
+
+#[test]
+fn sigterm_stops_the_server_gracefully() {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = foothold()
+        .args(["serve"])
+        .env("MONGODB_URI", support::ferretdb_uri())
+        .env("FOOTHOLD_DATABASE", support::unique_database())
+        .env("FOOTHOLD_ADDR", &addr)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // Wait until it answers /healthz over plain TCP.
+    let start = Instant::now();
+    loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(&addr) {
+            use std::io::Write;
+            stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            let mut response = String::new();
+            let _ = stream.read_to_string(&mut response);
+            if response.starts_with("HTTP/1.1 200") {
+                break;
+            }
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "foothold did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = wait_for_exit(&mut child, Duration::from_secs(10));
+    assert!(status.success(), "exit status after SIGTERM: {status}");
+    let mut stdout = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    assert!(stdout.contains("shutting down"), "{stdout}");
+    assert!(stdout.contains("Foothold stopped"), "{stdout}");
+}

@@ -1,0 +1,237 @@
+//! The repository functions against a real FerretDB: validation before any
+//! write, references, counters kept right, and their rebuild.
+
+mod support;
+
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{Document, doc};
+use serde_json::json;
+
+use foothold::db::collections::{CONTENTS, MODULES, PHASES};
+use foothold::db::error::RepoError;
+use foothold::db::{content, counters, module, phase};
+use foothold::model::content::ContentInput;
+use foothold::model::game::{GameData, PublicGame};
+use foothold::model::module::ModuleInput;
+use foothold::model::phase::PhaseInput;
+
+fn phase_input(title: &str, order: f64) -> PhaseInput {
+    PhaseInput {
+        title: title.into(),
+        description: format!("{title} phase."),
+        order: Some(order),
+        difficulty: "beginner".into(),
+        ..PhaseInput::default()
+    }
+}
+
+fn module_input(phase: ObjectId, title: &str, order: f64) -> ModuleInput {
+    ModuleInput {
+        title: title.into(),
+        description: format!("{title} module."),
+        phase: phase.to_hex(),
+        order: Some(order),
+        difficulty: "beginner".into(),
+        ..ModuleInput::default()
+    }
+}
+
+fn content_input(module: ObjectId, kind: &str, order: f64, minutes: f64) -> ContentInput {
+    let mut c = ContentInput {
+        title: format!("{kind} {order}"),
+        module: module.to_hex(),
+        kind: kind.into(),
+        order: Some(order),
+        duration: Some(minutes),
+        difficulty: "beginner".into(),
+        ..ContentInput::default()
+    };
+    match kind {
+        "video" => c.content.video_url = Some("/media/intro.webm".into()),
+        "lab" => {
+            c.content.lab_instructions = Some("Find the flag in the web root.".into());
+            c.content.lab_flags = vec!["FLAG{found}".into()];
+        }
+        "game" => {
+            c.content.game_type = Some("quiz".into());
+            c.content.game_data = Some(json!({ "questions": [
+                { "id": "q1", "prompt": "Default HTTPS port?", "choices": ["80", "443"], "correct": [1], "explanation": "443/tcp." }
+            ]}));
+        }
+        _ => {
+            c.content.document_content = Some("# Notes\n\nRead me.".into());
+            c.content.document_format = Some("markdown".into());
+        }
+    }
+    c
+}
+
+async fn metadata(db: &Database, collection: &str, id: ObjectId) -> Document {
+    let doc = db.collection::<Document>(collection).find_one(doc! { "_id": id }).await.unwrap().unwrap();
+    doc.get_document("metadata").cloned().unwrap_or_default()
+}
+
+fn int(doc: &Document, field: &str) -> i64 {
+    match doc.get(field) {
+        Some(mongodb::bson::Bson::Int32(v)) => i64::from(*v),
+        Some(mongodb::bson::Bson::Int64(v)) => *v,
+        Some(mongodb::bson::Bson::Double(v)) => *v as i64,
+        other => panic!("{field} is {other:?}"),
+    }
+}
+
+async fn setup() -> (Database, ObjectId, ObjectId) {
+    let (_config, db) = support::fresh_database().await;
+    let p = phase::create(&db, &phase_input("Foundations", 1.0)).await.unwrap();
+    let m = module::create(&db, &module_input(p.id, "Networking", 1.0)).await.unwrap();
+    (db, p.id, m.id)
+}
+
+#[tokio::test]
+async fn counters_follow_creates_deactivations_moves_and_deletes() {
+    let (db, p, m) = setup().await;
+    let mut ids = Vec::new();
+    for (i, (kind, minutes)) in
+        [("video", 10.0), ("video", 5.0), ("lab", 30.0), ("game", 7.0), ("document", 8.0)].iter().enumerate()
+    {
+        ids.push(content::create(&db, &content_input(m, kind, i as f64 + 1.0, *minutes)).await.unwrap().id);
+    }
+    let meta = metadata(&db, MODULES, m).await;
+    assert_eq!(
+        ["totalContent", "totalDuration", "videoCount", "labCount", "gameCount", "documentCount"]
+            .map(|f| int(&meta, f)),
+        [5, 60, 2, 1, 1, 1]
+    );
+    let pmeta = metadata(&db, PHASES, p).await;
+    assert_eq!(["totalModules", "totalContent", "totalDuration"].map(|f| int(&pmeta, f)), [1, 5, 60]);
+
+    // Deactivating a video removes it from the counts.
+    content::set_active(&db, ids[0], false).await.unwrap();
+    let meta = metadata(&db, MODULES, m).await;
+    assert_eq!((int(&meta, "totalContent"), int(&meta, "videoCount"), int(&meta, "totalDuration")), (4, 1, 50));
+
+    // Moving the lab to another module (in another phase) updates both sides.
+    let p2 = phase::create(&db, &phase_input("Web", 2.0)).await.unwrap().id;
+    let m2 = module::create(&db, &module_input(p2, "HTTP", 1.0)).await.unwrap().id;
+    content::update(&db, ids[2], &content_input(m2, "lab", 1.0, 30.0)).await.unwrap();
+    assert_eq!(int(&metadata(&db, MODULES, m).await, "labCount"), 0);
+    assert_eq!(int(&metadata(&db, MODULES, m2).await, "labCount"), 1);
+    assert_eq!(int(&metadata(&db, PHASES, p).await, "totalContent"), 3);
+    assert_eq!(int(&metadata(&db, PHASES, p2).await, "totalDuration"), 30);
+
+    // Moving a whole module to the other phase.
+    let moved = module_input(p2, "Networking", 2.0);
+    module::update(&db, m, &moved).await.unwrap();
+    assert_eq!(int(&metadata(&db, PHASES, p).await, "totalModules"), 0);
+    let pmeta = metadata(&db, PHASES, p2).await;
+    assert_eq!(["totalModules", "totalContent", "totalDuration"].map(|f| int(&pmeta, f)), [2, 4, 50]);
+
+    // Deleting content and deactivating a module.
+    content::delete(&db, ids[4]).await.unwrap();
+    assert_eq!(int(&metadata(&db, MODULES, m).await, "documentCount"), 0);
+    module::set_active(&db, m2, false).await.unwrap();
+    assert_eq!(int(&metadata(&db, PHASES, p2).await, "totalModules"), 1);
+}
+
+#[tokio::test]
+async fn invalid_input_is_rejected_per_field_and_nothing_is_written() {
+    let (db, _p, m) = setup().await;
+    let mut bad = content_input(m, "video", 0.0, 0.0);
+    bad.title = "x".repeat(151);
+    bad.kind = "video".into();
+    bad.content.video_url = None;
+    bad.completion_criteria.required_percentage = Some(150.0);
+    let Err(RepoError::Invalid(errors)) = content::create(&db, &bad).await else { panic!("accepted bad input") };
+    assert_eq!(errors.get("title"), Some("Title cannot exceed 150 characters"));
+    assert_eq!(errors.get("order"), Some("Path `order` (0) is less than minimum allowed value (1)."));
+    assert_eq!(errors.get("duration"), Some("Path `duration` (0) is less than minimum allowed value (1)."));
+    assert_eq!(errors.get("content.videoUrl"), Some("A video needs a video URL or a video id"));
+    assert!(errors.get("completionCriteria.requiredPercentage").is_some());
+
+    // Well-formed but pointing at nothing.
+    let orphan = content_input(ObjectId::new(), "video", 1.0, 5.0);
+    let Err(RepoError::Invalid(errors)) = content::create(&db, &orphan).await else { panic!("accepted an orphan") };
+    assert_eq!(errors.get("module"), Some("Module not found"));
+    let mut injected = content_input(m, "video", 1.0, 5.0);
+    injected.module = "{\"$ne\":null}".into();
+    assert!(matches!(content::create(&db, &injected).await, Err(RepoError::Invalid(_))));
+
+    let Err(RepoError::Invalid(errors)) = module::create(&db, &module_input(ObjectId::new(), "Lost", 1.0)).await else {
+        panic!("module without a phase accepted")
+    };
+    assert_eq!(errors.get("phase"), Some("Phase not found"));
+    let mut self_prereq = module_input(ObjectId::new(), "Loop", 1.0);
+    self_prereq.prerequisites = vec![ObjectId::new().to_hex()];
+    assert!(matches!(module::create(&db, &self_prereq).await, Err(RepoError::Invalid(_))));
+
+    assert_eq!(db.collection::<Document>(CONTENTS).count_documents(doc! {}).await.unwrap(), 0, "half-written content");
+    assert_eq!(db.collection::<Document>(MODULES).count_documents(doc! {}).await.unwrap(), 1);
+    assert_eq!(int(&metadata(&db, MODULES, m).await, "totalContent"), 0);
+}
+
+#[tokio::test]
+async fn deletes_that_would_orphan_data_are_refused() {
+    let (db, p, m) = setup().await;
+    let c = content::create(&db, &content_input(m, "document", 1.0, 5.0)).await.unwrap();
+    let Err(RepoError::Invalid(errors)) = phase::delete(&db, p).await else { panic!("phase with modules deleted") };
+    assert_eq!(errors.get("phase"), Some("This phase still has 1 module(s); move or delete them first"));
+    let Err(RepoError::Invalid(errors)) = module::delete(&db, m).await else { panic!("module with content deleted") };
+    assert_eq!(errors.get("module"), Some("This module still has 1 content item(s); move or delete them first"));
+    content::delete(&db, c.id).await.unwrap();
+    module::delete(&db, m).await.unwrap();
+    phase::delete(&db, p).await.unwrap();
+    assert!(matches!(phase::delete(&db, p).await, Err(RepoError::NotFound("Phase"))));
+}
+
+#[tokio::test]
+async fn rebuild_repairs_corrupted_counters() {
+    let (db, p, m) = setup().await;
+    for i in 0..3 {
+        content::create(&db, &content_input(m, "lab", f64::from(i) + 1.0, 20.0)).await.unwrap();
+    }
+    let right_module = metadata(&db, MODULES, m).await;
+    let right_phase = metadata(&db, PHASES, p).await;
+    db.collection::<Document>(MODULES)
+        .update_one(doc! { "_id": m }, doc! { "$set": { "metadata.totalContent": 99, "metadata.labCount": -4 } })
+        .await
+        .unwrap();
+    db.collection::<Document>(PHASES)
+        .update_one(doc! { "_id": p }, doc! { "$set": { "metadata.totalDuration": 12345 } })
+        .await
+        .unwrap();
+    let report = counters::rebuild(&db).await.unwrap();
+    assert_eq!((report.modules, report.phases), (1, 1));
+    assert_eq!(metadata(&db, MODULES, m).await, right_module);
+    assert_eq!(metadata(&db, PHASES, p).await, right_phase);
+    assert_eq!(int(&right_module, "labCount"), 3);
+}
+
+#[tokio::test]
+async fn concurrent_creates_leave_exact_counters() {
+    let (db, p, m) = setup().await;
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move { content::create(&db, &content_input(m, "video", f64::from(i) + 1.0, 2.0)).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(int(&metadata(&db, MODULES, m).await, "totalContent"), 12);
+    assert_eq!(int(&metadata(&db, PHASES, p).await, "totalDuration"), 24);
+}
+
+#[tokio::test]
+async fn game_data_round_trips_and_keys_stay_on_the_server() {
+    let (db, _p, m) = setup().await;
+    let created = content::create(&db, &content_input(m, "game", 1.0, 5.0)).await.unwrap();
+    let stored = content::get(&db, created.id).await.unwrap().unwrap();
+    let Some(GameData::Quiz(quiz)) = stored.game() else { panic!("quiz not read back") };
+    assert_eq!(quiz.questions[0].correct, [1]);
+    assert_eq!(quiz.questions[0].explanation, "443/tcp.");
+    let PublicGame::Quiz { questions, .. } = stored.game().unwrap().public() else { panic!() };
+    let public = serde_json::to_string(&questions).unwrap();
+    assert!(!public.contains("correct") && !public.contains("443/tcp."));
+}
