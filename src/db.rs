@@ -3,13 +3,17 @@
 //! Every query here must work on FerretDB 1.24 and MongoDB 7 alike
 //! (see `spec/ferretdb.md`): no transactions, no `$lookup`, no text or TTL indexes.
 
+pub mod achievement;
 pub mod catalog;
 pub mod content;
 pub mod counters;
+pub mod enrollment;
 pub mod error;
 pub mod indexes;
 pub mod module;
 pub mod phase;
+pub mod progress;
+pub mod user;
 
 use std::time::Duration;
 

@@ -235,3 +235,246 @@ async fn game_data_round_trips_and_keys_stay_on_the_server() {
     let public = serde_json::to_string(&questions).unwrap();
     assert!(!public.contains("correct") && !public.contains("443/tcp."));
 }
+
+mod users {
+    use super::*;
+    use foothold::db::collections::USERS;
+    use foothold::db::user;
+    use foothold::model::user::NewUserInput;
+    use foothold::model::{AdminStatus, Role, Theme};
+
+    fn new_user(username: &str, email: &str) -> NewUserInput {
+        NewUserInput {
+            username: username.into(),
+            email: email.into(),
+            password: "long enough password".into(),
+            ..NewUserInput::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn users_get_spec_defaults_and_never_expose_the_password() {
+        let (_config, db) = support::fresh_database().await;
+        let valid = new_user(" Ada ", "ADA@example.com").validate().unwrap();
+        let created = user::create(&db, &valid, "$argon2id$fake-hash").await.unwrap();
+        assert_eq!((created.username.as_str(), created.email.as_str()), ("ada", "ada@example.com"));
+        assert_eq!(created.role, Role::Student);
+        assert_eq!(created.admin_status, None, "students have no adminStatus");
+        assert_eq!(created.preferences.theme, Theme::Dark);
+        assert_eq!((created.stats.level, created.stats.total_points), (1, 0));
+        assert!(!created.is_account_locked(mongodb::bson::DateTime::now()));
+
+        let read = user::find_by_login(&db, "  ADA ").await.unwrap().unwrap();
+        assert_eq!(read.id, created.id);
+        assert_eq!(user::find_by_login(&db, "Ada@Example.com").await.unwrap().unwrap().id, created.id);
+        assert!(user::find_by_login(&db, "nobody").await.unwrap().is_none());
+        assert_eq!(user::get(&db, created.id).await.unwrap().unwrap(), read);
+        assert_eq!(user::password_hash(&db, created.id).await.unwrap().as_deref(), Some("$argon2id$fake-hash"));
+
+        // The hash is stored, but no typed read carries it.
+        let raw = db.collection::<Document>(USERS).find_one(doc! { "_id": created.id }).await.unwrap().unwrap();
+        assert!(raw.contains_key("password"));
+        let json = serde_json::to_string(&read).unwrap();
+        assert!(!json.contains("fake-hash"));
+
+        let mut admin = new_user("grace", "grace@example.com");
+        admin.role = Some("admin".into());
+        let admin = user::create(&db, &admin.validate().unwrap(), "h").await.unwrap();
+        assert_eq!(admin.admin_status, Some(AdminStatus::Pending));
+    }
+
+    #[tokio::test]
+    async fn duplicate_username_or_email_is_a_field_error() {
+        let (_config, db) = support::fresh_database().await;
+        user::create(&db, &new_user("ada", "ada@example.com").validate().unwrap(), "h").await.unwrap();
+        let Err(RepoError::Invalid(errors)) =
+            user::create(&db, &new_user("ADA", "other@example.com").validate().unwrap(), "h").await
+        else {
+            panic!("duplicate username accepted")
+        };
+        assert_eq!(errors.get("username"), Some("That username is already taken"));
+        let Err(RepoError::Invalid(errors)) =
+            user::create(&db, &new_user("ada2", " Ada@Example.com").validate().unwrap(), "h").await
+        else {
+            panic!("duplicate email accepted")
+        };
+        assert_eq!(errors.get("email"), Some("An account with that email already exists"));
+        assert_eq!(db.collection::<Document>(USERS).count_documents(doc! {}).await.unwrap(), 1);
+    }
+}
+
+mod achievements {
+    use super::*;
+    use foothold::db::achievement::{self, AwardDetails, AwardProgress, EarnedContext, Snapshot};
+    use foothold::model::TriggerType;
+    use foothold::model::achievement::{AchievementInput, ConditionInput, CriteriaInput, RewardsInput};
+
+    fn input(required_modules: Vec<String>) -> AchievementInput {
+        AchievementInput {
+            title: "Networker".into(),
+            description: "Finish the networking module.".into(),
+            category: "progress".into(),
+            kind: "completion".into(),
+            criteria: CriteriaInput {
+                required_modules,
+                conditions: vec![ConditionInput {
+                    field: "stats.totalPoints".into(),
+                    operator: "greater_than".into(),
+                    value: json!(10),
+                }],
+                ..Default::default()
+            },
+            rewards: RewardsInput { points: Some(100.0), badge: "network".into(), ..Default::default() },
+            icon: "globe".into(),
+            rarity: Some("rare".into()),
+            ..Default::default()
+        }
+    }
+
+    fn details() -> AwardDetails {
+        AwardDetails {
+            context: EarnedContext {
+                trigger_type: TriggerType::ModuleCompletion,
+                trigger_value: None,
+                related_content: None,
+                related_module: None,
+                snapshot: Snapshot { user_level: 2, user_points: 150, ..Snapshot::default() },
+            },
+            progress: AwardProgress { current_value: 1.0, target_value: Some(1.0), percentage: 100.0 },
+            time_to_earn: Some(3.5),
+        }
+    }
+
+    #[tokio::test]
+    async fn achievements_validate_their_references() {
+        let (db, _p, m) = setup().await;
+        let Err(RepoError::Invalid(errors)) = achievement::create(&db, &input(vec![ObjectId::new().to_hex()])).await
+        else {
+            panic!("unknown module accepted")
+        };
+        assert_eq!(errors.get("criteria.requiredModules.0"), Some("Module not found"));
+        let a = achievement::create(&db, &input(vec![m.to_hex()])).await.unwrap();
+        assert_eq!(a.criteria.required_modules, [m]);
+        assert_eq!(
+            a.criteria.conditions[0].value.as_i64().or(a.criteria.conditions[0].value.as_i32().map(i64::from)),
+            Some(10)
+        );
+        assert_eq!(a.earn_rate(), 0.0);
+        assert_eq!(achievement::list_active(&db).await.unwrap().len(), 1);
+        assert_eq!(achievement::get(&db, a.id).await.unwrap().unwrap(), a);
+    }
+
+    #[tokio::test]
+    async fn awarding_is_idempotent_even_when_concurrent() {
+        let (db, _p, m) = setup().await;
+        let a = achievement::create(&db, &input(vec![m.to_hex()])).await.unwrap();
+        let learner = ObjectId::new();
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (db, a) = (db.clone(), a.clone());
+                tokio::spawn(async move { achievement::award(&db, learner, &a, details()).await })
+            })
+            .collect();
+        let mut granted = 0;
+        for task in tasks {
+            granted += usize::from(task.await.unwrap().unwrap().is_some());
+        }
+        assert_eq!(granted, 1, "exactly one award wins");
+        assert!(achievement::award(&db, learner, &a, details()).await.unwrap().is_none());
+        let awards = achievement::awards_of(&db, learner).await.unwrap();
+        assert_eq!(awards.len(), 1);
+        assert_eq!(awards[0].earned_context.snapshot.user_points, 150);
+        assert_eq!(awards[0].metadata.time_to_earn, Some(3.5));
+        assert_eq!(achievement::unviewed_count(&db, learner).await.unwrap(), 1);
+        assert_eq!(achievement::get(&db, a.id).await.unwrap().unwrap().metadata.earned_count, 1);
+
+        // The counter is derived: corrupt it and rebuild.
+        db.collection::<Document>(foothold::db::collections::ACHIEVEMENTS)
+            .update_one(doc! { "_id": a.id }, doc! { "$set": { "metadata.earnedCount": 40 } })
+            .await
+            .unwrap();
+        counters::rebuild(&db).await.unwrap();
+        assert_eq!(achievement::get(&db, a.id).await.unwrap().unwrap().metadata.earned_count, 1);
+
+        let mut bad = details();
+        bad.progress.percentage = 120.0;
+        assert!(matches!(achievement::award(&db, ObjectId::new(), &a, bad).await, Err(RepoError::Invalid(_))));
+    }
+}
+
+mod learning_records {
+    use super::*;
+    use foothold::db::{enrollment, progress};
+    use foothold::model::{Device, EnrollmentStatus};
+
+    #[tokio::test]
+    async fn enrolling_is_idempotent_and_a_dropped_module_can_be_rejoined() {
+        let (db, _p, m) = setup().await;
+        content::create(&db, &content_input(m, "video", 1.0, 5.0)).await.unwrap();
+        content::create(&db, &content_input(m, "lab", 2.0, 5.0)).await.unwrap();
+        let learner = ObjectId::new();
+
+        let tasks: Vec<_> = (0..6)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { enrollment::enroll(&db, learner, m).await })
+            })
+            .collect();
+        let mut ids = std::collections::HashSet::new();
+        for task in tasks {
+            ids.insert(task.await.unwrap().unwrap().id);
+        }
+        assert_eq!(ids.len(), 1, "concurrent enrolls share one document");
+        let e = enrollment::get(&db, learner, m).await.unwrap().unwrap();
+        assert_eq!((e.status, e.progress.total_content, e.progress.percentage), (EnrollmentStatus::Active, 2, 0.0));
+        assert_eq!((e.engagement.total_logins, e.engagement.consecutive_days), (1, 1));
+        assert!(!e.certificate.issued && e.completed_at.is_none());
+
+        enrollment::set_status(&db, learner, m, EnrollmentStatus::Dropped).await.unwrap();
+        assert_eq!(enrollment::get(&db, learner, m).await.unwrap().unwrap().status, EnrollmentStatus::Dropped);
+        let again = enrollment::enroll(&db, learner, m).await.unwrap();
+        assert_eq!((again.id, again.status), (e.id, EnrollmentStatus::Active));
+        assert!(matches!(
+            enrollment::set_status(&db, learner, m, EnrollmentStatus::Completed).await,
+            Err(RepoError::Invalid(_))
+        ));
+        assert!(matches!(
+            enrollment::set_status(&db, ObjectId::new(), m, EnrollmentStatus::Paused).await,
+            Err(RepoError::NotFound(_))
+        ));
+
+        module::set_active(&db, m, false).await.unwrap();
+        assert!(matches!(enrollment::enroll(&db, ObjectId::new(), m).await, Err(RepoError::NotFound("Module"))));
+    }
+
+    #[tokio::test]
+    async fn progress_documents_are_created_once_with_spec_defaults() {
+        let (db, _p, m) = setup().await;
+        let c = content::create(&db, &content_input(m, "video", 1.0, 5.0)).await.unwrap();
+        let learner = ObjectId::new();
+        let first = progress::start(&db, learner, c.id, Device::Mobile).await.unwrap();
+        let second = progress::start(&db, learner, c.id, Device::Desktop).await.unwrap();
+        assert_eq!(first.id, second.id);
+        assert_eq!(first.module, m);
+        assert_eq!(second.device, Device::Mobile);
+        assert_eq!(first.interactions.views, 1);
+        assert_eq!((first.content_specific.playback_speed, first.content_specific.game_level), (1.0, 1));
+        assert!(first.validate().is_ok());
+        let mut bad = first.clone();
+        bad.progress.percentage = 101.0;
+        bad.analytics.user_rating = Some(0);
+        let errors = bad.validate().unwrap_err();
+        assert_eq!(
+            errors.get("progress.percentage"),
+            Some("Path `progress.percentage` (101) is more than maximum allowed value (100).")
+        );
+        assert_eq!(
+            errors.get("analytics.userRating"),
+            Some("Path `analytics.userRating` (0) is less than minimum allowed value (1).")
+        );
+        assert!(matches!(
+            progress::start(&db, learner, ObjectId::new(), Device::Desktop).await,
+            Err(RepoError::NotFound(_))
+        ));
+    }
+}

@@ -1,0 +1,235 @@
+//! The `users` collection.
+//!
+//! The password hash is stored in `password` but is not a field of [`User`]:
+//! every query also projects it away, so no read can hand it out. Only
+//! [`password_hash`] reads it.
+
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, Document, doc, to_document};
+use serde::{Deserialize, Serialize};
+
+use super::collections::USERS;
+use super::error::{RepoError, is_duplicate_key};
+use crate::model::user::{ValidNewUser, full_name};
+use crate::model::{AdminStatus, ExperienceLevel, Role, Theme};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    #[serde(rename = "_id")]
+    pub id: ObjectId,
+    pub username: String,
+    pub email: String,
+    #[serde(default = "student")]
+    pub role: Role,
+    #[serde(default)]
+    pub profile: Profile,
+    #[serde(default = "beginner")]
+    pub experience_level: ExperienceLevel,
+    #[serde(default)]
+    pub stats: Stats,
+    #[serde(default)]
+    pub current_streak: i32,
+    #[serde(default)]
+    pub longest_streak: i32,
+    #[serde(default)]
+    pub last_activity_date: Option<DateTime>,
+    /// Set for admins only (`pending` until an active admin approves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_status: Option<AdminStatus>,
+    #[serde(default)]
+    pub security: Security,
+    #[serde(default)]
+    pub preferences: Preferences,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+}
+
+fn student() -> Role {
+    Role::Student
+}
+
+fn beginner() -> ExperienceLevel {
+    ExperienceLevel::Beginner
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bio: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Stats {
+    pub total_points: i64,
+    pub level: i32,
+    pub courses_completed: i32,
+    pub labs_completed: i32,
+    pub games_completed: i32,
+    /// Minutes.
+    pub total_study_time: i64,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            total_points: 0,
+            level: 1,
+            courses_completed: 0,
+            labs_completed: 0,
+            games_completed: 0,
+            total_study_time: 0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Security {
+    #[serde(default = "DateTime::now")]
+    pub password_changed_at: DateTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_reset_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_reset_expires: Option<DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_login: Option<DateTime>,
+    #[serde(default)]
+    pub login_attempts: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_until: Option<DateTime>,
+    #[serde(default)]
+    pub two_factor_enabled: bool,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            password_changed_at: DateTime::now(),
+            password_reset_token: None,
+            password_reset_expires: None,
+            last_login: None,
+            login_attempts: 0,
+            lock_until: None,
+            two_factor_enabled: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Preferences {
+    pub email_notifications: bool,
+    pub progress_notifications: bool,
+    pub achievement_notifications: bool,
+    pub theme: Theme,
+    pub language: String,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences {
+            email_notifications: true,
+            progress_notifications: true,
+            achievement_notifications: true,
+            theme: Theme::Dark,
+            language: "en".into(),
+        }
+    }
+}
+
+impl User {
+    /// The spec's `fullName` virtual.
+    pub fn full_name(&self) -> String {
+        full_name(self.profile.first_name.as_deref(), self.profile.last_name.as_deref())
+    }
+
+    /// The spec's `isAccountLocked` virtual.
+    pub fn is_account_locked(&self, now: DateTime) -> bool {
+        self.security.lock_until.is_some_and(|until| until > now)
+    }
+
+    /// A new account with the spec's defaults; admins start `pending`.
+    pub fn new(v: &ValidNewUser) -> User {
+        let now = DateTime::now();
+        User {
+            id: ObjectId::new(),
+            username: v.username.clone(),
+            email: v.email.clone(),
+            role: v.role,
+            profile: Profile { first_name: v.first_name.clone(), last_name: v.last_name.clone(), ..Profile::default() },
+            experience_level: v.experience_level,
+            stats: Stats::default(),
+            current_streak: 0,
+            longest_streak: 0,
+            last_activity_date: None,
+            admin_status: (v.role == Role::Admin).then_some(AdminStatus::Pending),
+            security: Security { password_changed_at: now, ..Security::default() },
+            preferences: Preferences::default(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+/// Never read the hash with the rest of a user.
+fn without_password() -> Document {
+    doc! { "password": 0 }
+}
+
+/// Inserts a new account. A taken username or email is reported on its
+/// field, checked by the unique indexes (so two concurrent sign-ups cannot
+/// both win).
+pub async fn create(db: &Database, input: &ValidNewUser, password_hash: &str) -> Result<User, RepoError> {
+    let user = User::new(input);
+    let mut document = to_document(&user)?;
+    document.insert("password", password_hash);
+    match db.collection::<Document>(USERS).insert_one(document).await {
+        Ok(_) => Ok(user),
+        Err(err) if is_duplicate_key(&err) => Err(duplicate_field(db, &user.username).await),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Which unique field a duplicate-key error was about (the username index is checked first).
+async fn duplicate_field(db: &Database, username: &str) -> RepoError {
+    let users = db.collection::<Document>(USERS);
+    match users.count_documents(doc! { "username": username }).await {
+        Ok(n) if n > 0 => RepoError::field("username", "That username is already taken"),
+        Ok(_) => RepoError::field("email", "An account with that email already exists"),
+        Err(err) => err.into(),
+    }
+}
+
+pub async fn get(db: &Database, id: ObjectId) -> Result<Option<User>, RepoError> {
+    Ok(db.collection::<User>(USERS).find_one(doc! { "_id": id }).projection(without_password()).await?)
+}
+
+/// Looks a user up by username or email (as typed at login: trimmed, any case).
+pub async fn find_by_login(db: &Database, login: &str) -> Result<Option<User>, RepoError> {
+    let login = login.trim().to_lowercase();
+    let field = if login.contains('@') { "email" } else { "username" };
+    Ok(db.collection::<User>(USERS).find_one(doc! { field: login }).projection(without_password()).await?)
+}
+
+/// The stored password hash: the only read of that field.
+pub async fn password_hash(db: &Database, id: ObjectId) -> Result<Option<String>, RepoError> {
+    let found =
+        db.collection::<Document>(USERS).find_one(doc! { "_id": id }).projection(doc! { "password": 1 }).await?;
+    Ok(found.and_then(|d| d.get_str("password").ok().map(str::to_string)))
+}
