@@ -8,6 +8,8 @@
 //! | `FOOTHOLD_SITE_ROOT` | `target/site` | folder with the built CSS, JS, wasm and `public/` files |
 //! | `RUST_LOG` | `info` | log filter (`tracing_subscriber::EnvFilter` syntax) |
 //! | `FOOTHOLD_LOG_FORMAT` | `text` | `text` or `json` |
+//! | `FOOTHOLD_REQUEST_TIMEOUT_SECS` | `30` | requests running longer get 408 |
+//! | `FOOTHOLD_DB_TIMEOUT_SECS` | `10` | how long to wait for the database at start |
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -22,6 +24,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// How long a request may take before the server answers 408.
     pub request_timeout: Duration,
+    /// How long start-up waits for the database before giving up.
+    pub db_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,15 +89,18 @@ impl Config {
             }
         };
 
-        let timeout_text = get("FOOTHOLD_REQUEST_TIMEOUT_SECS", "30");
-        let request_timeout =
-            timeout_text.parse::<u64>().ok().filter(|s| (1..=600).contains(s)).map(Duration::from_secs).ok_or_else(
-                || ConfigError::Invalid {
-                    name: "FOOTHOLD_REQUEST_TIMEOUT_SECS",
-                    value: timeout_text.clone(),
+        let seconds = |name: &'static str, default: &str| {
+            let text = get(name, default);
+            text.parse::<u64>().ok().filter(|s| (1..=600).contains(s)).map(Duration::from_secs).ok_or_else(|| {
+                ConfigError::Invalid {
+                    name,
+                    value: text.clone(),
                     reason: "use a whole number of seconds from 1 to 600".into(),
-                },
-            )?;
+                }
+            })
+        };
+        let request_timeout = seconds("FOOTHOLD_REQUEST_TIMEOUT_SECS", "30")?;
+        let db_timeout = seconds("FOOTHOLD_DB_TIMEOUT_SECS", "10")?;
 
         Ok(Config {
             mongodb_uri,
@@ -103,6 +110,7 @@ impl Config {
             log_filter: get("RUST_LOG", "info"),
             log_format,
             request_timeout,
+            db_timeout,
         })
     }
 }
@@ -127,6 +135,7 @@ mod tests {
         assert_eq!(c.log_filter, "info");
         assert_eq!(c.log_format, LogFormat::Text);
         assert_eq!(c.request_timeout, Duration::from_secs(30));
+        assert_eq!(c.db_timeout, Duration::from_secs(10));
     }
 
     #[test]
@@ -154,6 +163,7 @@ mod tests {
             ("FOOTHOLD_ADDR", "localhost"),
             ("FOOTHOLD_LOG_FORMAT", "xml"),
             ("FOOTHOLD_REQUEST_TIMEOUT_SECS", "0"),
+            ("FOOTHOLD_DB_TIMEOUT_SECS", "ten"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert!(err.to_string().starts_with(&format!("{name}=")), "{err}");

@@ -5,10 +5,13 @@ use std::process::ExitCode;
 
 use foothold::config::Config;
 
-const USAGE: &str = "usage: foothold [serve | seed-demo | help]
+const USAGE: &str = "usage: foothold [serve | seed-demo | seed-synthetic [options] | help]
 
-  serve      run the web server (default)
-  seed-demo  load the demo curriculum into the database; safe to run again
+  serve           run the web server (default)
+  seed-demo       load the demo curriculum into the database; safe to run again
+  seed-synthetic  write a large data set for benchmarks into an empty database:
+                    --users N (10000)  --modules N (100)
+                    --content-per-module N (10)  --progress N (1000000)
 
 Configuration comes from the environment: MONGODB_URI, FOOTHOLD_DATABASE,
 FOOTHOLD_ADDR, FOOTHOLD_SITE_ROOT, RUST_LOG, FOOTHOLD_LOG_FORMAT (see README).";
@@ -32,6 +35,13 @@ async fn main() -> ExitCode {
     let result = match command.as_str() {
         "serve" => foothold::server::serve(config).await.map_err(|e| e.to_string()),
         "seed-demo" => foothold::seed::seed_demo_from_config(&config).await.map_err(|e| e.to_string()),
+        "seed-synthetic" => match synthetic_size(std::env::args().skip(2)) {
+            Ok(size) => foothold::seed::seed_synthetic_from_config(&config, size).await.map_err(|e| e.to_string()),
+            Err(err) => {
+                eprintln!("foothold: {err}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         other => {
             eprintln!("foothold: unknown command {other:?}\n\n{USAGE}");
             return ExitCode::from(2);
@@ -45,4 +55,21 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Parses `--users N --modules N --content-per-module N --progress N`.
+fn synthetic_size(mut args: impl Iterator<Item = String>) -> Result<foothold::seed::synthetic::Size, String> {
+    let mut size = foothold::seed::synthetic::Size::default();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(|| format!("{flag} needs a number"))?;
+        let n: usize = value.parse().map_err(|_| format!("{flag} {value:?} is not a whole number"))?;
+        match flag.as_str() {
+            "--users" => size.users = n.max(1),
+            "--modules" => size.modules = n.max(1),
+            "--content-per-module" => size.content_per_module = n.max(1),
+            "--progress" => size.progress = n,
+            other => return Err(format!("unknown option {other:?}")),
+        }
+    }
+    Ok(size)
 }

@@ -5,8 +5,9 @@
 //! second run changes nothing and a run cut short is completed by the next.
 //! Counters are then recomputed from the modules themselves.
 
+pub mod synthetic;
+
 use std::collections::HashMap;
-use std::time::Duration;
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
@@ -18,8 +19,24 @@ use crate::db::collections::{MODULES, PHASES};
 use crate::db::module::{Instructor, Module, ModuleMetadata, ModuleSettings};
 use crate::db::phase::{DEFAULT_COLOR, Phase, PhaseMetadata};
 use crate::model::Difficulty;
+use crate::model::achievement::AchievementInput;
+use crate::model::content::ContentInput;
 
 const DEMO_JSON: &str = include_str!("../seed/demo.json");
+const CONTENT_JSON: &str = include_str!("../seed/content.json");
+const ACHIEVEMENTS_JSON: &str = include_str!("../seed/achievements.json");
+
+/// `seed/content.json`: content items whose `module` is a module slug.
+#[derive(Debug, Deserialize)]
+struct DemoContent {
+    items: Vec<ContentInput>,
+}
+
+/// `seed/achievements.json`: required modules by slug, required phases by title.
+#[derive(Debug, Deserialize)]
+struct DemoAchievements {
+    achievements: Vec<AchievementInput>,
+}
 
 #[derive(Debug, Deserialize)]
 struct DemoCurriculum {
@@ -77,8 +94,12 @@ struct DemoModule {
 pub struct SeedReport {
     pub phases_created: usize,
     pub modules_created: usize,
+    pub content_created: usize,
+    pub achievements_created: usize,
     pub phases: usize,
     pub modules: usize,
+    pub content: usize,
+    pub achievements: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,18 +112,32 @@ pub enum SeedError {
     Db(#[from] mongodb::error::Error),
     #[error("cannot encode a seed document: {0}")]
     Encode(#[from] mongodb::bson::ser::Error),
+    #[error("seed item {item:?} is invalid: {source}")]
+    Invalid { item: String, source: Box<crate::db::error::RepoError> },
+}
+
+/// `foothold seed-synthetic`: connect, create indexes, write the benchmark data set.
+pub async fn seed_synthetic_from_config(config: &Config, size: synthetic::Size) -> Result<(), SeedError> {
+    let db = crate::db::connect(&config.mongodb_uri, &config.database, config.db_timeout).await?;
+    crate::db::indexes::ensure_indexes(&db).await?;
+    synthetic::seed(&db, size).await.map_err(SeedError::Data)?;
+    Ok(())
 }
 
 /// `foothold seed-demo`: connect, create indexes, seed, report.
 pub async fn seed_demo_from_config(config: &Config) -> Result<(), SeedError> {
-    let db = crate::db::connect(&config.mongodb_uri, &config.database, Duration::from_secs(10)).await?;
+    let db = crate::db::connect(&config.mongodb_uri, &config.database, config.db_timeout).await?;
     crate::db::indexes::ensure_indexes(&db).await?;
     let report = seed_demo(&db).await?;
     tracing::info!(
         phases_created = report.phases_created,
         modules_created = report.modules_created,
+        content_created = report.content_created,
+        achievements_created = report.achievements_created,
         phases = report.phases,
         modules = report.modules,
+        content = report.content,
+        achievements = report.achievements,
         "demo curriculum ready"
     );
     Ok(())
@@ -193,9 +228,63 @@ pub async fn seed_demo(db: &Database) -> Result<SeedReport, SeedError> {
         phases.update_one(doc! { "_id": id }, doc! { "$set": { "metadata.totalModules": total } }).await?;
     }
 
+    seed_content(db, &module_ids, &mut report).await?;
+    seed_achievements(db, &module_ids, &phase_ids, &mut report).await?;
     report.phases = phase_ids.len();
     report.modules = module_ids.len();
     Ok(report)
+}
+
+/// Content goes through the same validation and counter upkeep as an admin's
+/// edit; an item already present (same module and title) is left alone.
+async fn seed_content(
+    db: &Database,
+    module_ids: &HashMap<String, ObjectId>,
+    report: &mut SeedReport,
+) -> Result<(), SeedError> {
+    let demo: DemoContent =
+        serde_json::from_str(CONTENT_JSON).map_err(|e| SeedError::Data(format!("content.json: {e}")))?;
+    let contents = db.collection::<Document>(crate::db::collections::CONTENTS);
+    for mut item in demo.items {
+        let module = *module_ids.get(&item.module).ok_or_else(|| {
+            SeedError::Data(format!("content {:?} names unknown module {:?}", item.title, item.module))
+        })?;
+        item.module = module.to_hex();
+        if contents.count_documents(doc! { "module": module, "title": item.title.trim() }).await? == 0 {
+            crate::db::content::create(db, &item)
+                .await
+                .map_err(|source| SeedError::Invalid { item: item.title.clone(), source: Box::new(source) })?;
+            report.content_created += 1;
+        }
+        report.content += 1;
+    }
+    Ok(())
+}
+
+async fn seed_achievements(
+    db: &Database,
+    module_ids: &HashMap<String, ObjectId>,
+    phase_ids: &HashMap<String, ObjectId>,
+    report: &mut SeedReport,
+) -> Result<(), SeedError> {
+    let demo: DemoAchievements =
+        serde_json::from_str(ACHIEVEMENTS_JSON).map_err(|e| SeedError::Data(format!("achievements.json: {e}")))?;
+    let achievements = db.collection::<Document>(crate::db::collections::ACHIEVEMENTS);
+    for mut input in demo.achievements {
+        let criteria = &mut input.criteria;
+        criteria.required_modules =
+            resolve(&criteria.required_modules, module_ids, "module")?.into_iter().map(|id| id.to_hex()).collect();
+        criteria.required_phases =
+            resolve(&criteria.required_phases, phase_ids, "phase")?.into_iter().map(|id| id.to_hex()).collect();
+        if achievements.count_documents(doc! { "title": input.title.trim() }).await? == 0 {
+            crate::db::achievement::create(db, &input)
+                .await
+                .map_err(|source| SeedError::Invalid { item: input.title.clone(), source: Box::new(source) })?;
+            report.achievements_created += 1;
+        }
+        report.achievements += 1;
+    }
+    Ok(())
 }
 
 /// Inserts `document` unless one matches `key`; returns the stored id and whether it was created.

@@ -111,7 +111,7 @@ pub enum ServeError {
 
 /// Connects, creates indexes, and serves until SIGINT/SIGTERM, then drains in-flight requests.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
-    let db = crate::db::connect(&config.mongodb_uri, &config.database, Duration::from_secs(10)).await?;
+    let db = crate::db::connect(&config.mongodb_uri, &config.database, config.db_timeout).await?;
     let created = crate::db::indexes::ensure_indexes(&db).await.map_err(ServeError::Indexes)?;
     tracing::info!(database = %config.database, indexes = created, "database ready");
 

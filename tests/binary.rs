@@ -35,6 +35,7 @@ fn unreachable_database_stops_the_server_with_a_clear_message() {
     let output = foothold()
         .args(["serve"])
         .env("MONGODB_URI", "mongodb://127.0.0.1:1/")
+        .env("FOOTHOLD_DB_TIMEOUT_SECS", "1")
         .env("FOOTHOLD_ADDR", format!("127.0.0.1:{}", free_port()))
         .output()
         .unwrap();

@@ -478,3 +478,59 @@ mod learning_records {
         ));
     }
 }
+
+#[tokio::test]
+async fn synthetic_data_set_has_the_requested_shape() {
+    use foothold::db::collections::{ENROLLMENTS, PROGRESS, USERS};
+    use foothold::seed::synthetic::{Size, seed};
+    let (_config, db) = support::fresh_database().await;
+    let size = Size { users: 40, modules: 6, content_per_module: 4, progress: 500 };
+    let report = seed(&db, size).await.unwrap();
+    assert_eq!((report.users, report.modules, report.content, report.progress), (40, 6, 24, 500));
+    let count = |c: &'static str| {
+        let db = db.clone();
+        async move { db.collection::<Document>(c).count_documents(doc! {}).await.unwrap() }
+    };
+    assert_eq!(count(USERS).await, 40);
+    assert_eq!(count(PROGRESS).await, 500);
+    assert_eq!(count(ENROLLMENTS).await as usize, report.enrollments);
+    // Counters were rebuilt from the generated content.
+    let any_module = db.collection::<Document>(MODULES).find_one(doc! {}).await.unwrap().unwrap();
+    assert_eq!(int(any_module.get_document("metadata").unwrap(), "totalContent"), 4);
+    // A second run refuses to mix synthetic data into a database with users.
+    assert!(seed(&db, size).await.unwrap_err().contains("already has 40 users"));
+}
+
+#[tokio::test]
+async fn reads_updates_and_virtual_counts() {
+    use foothold::db::{enrollment, progress};
+    let (db, p, m) = setup().await;
+    let c = content::create(&db, &content_input(m, "document", 1.0, 5.0)).await.unwrap();
+
+    let mut edited = phase_input("Foundations, revised", 1.0);
+    edited.tags = vec!["basics".into()];
+    let updated = phase::update(&db, p, &edited).await.unwrap();
+    assert_eq!(updated.title, "Foundations, revised");
+    assert_eq!(phase::get(&db, p).await.unwrap().unwrap().tags, ["basics"]);
+    assert_eq!(updated.metadata.total_content, 1, "an edit keeps the counters");
+    assert_eq!(int(&metadata(&db, PHASES, p).await, "totalContent"), 1);
+    phase::set_active(&db, p, false).await.unwrap();
+    assert!(!phase::list(&db).await.unwrap()[0].is_active);
+    assert!(matches!(phase::set_active(&db, ObjectId::new(), true).await, Err(RepoError::NotFound(_))));
+    let mut looped = phase_input("Loop", 2.0);
+    looped.prerequisites = vec![p.to_hex()];
+    let other = phase::create(&db, &looped).await.unwrap();
+    let mut self_loop = looped.clone();
+    self_loop.prerequisites = vec![other.id.to_hex()];
+    assert!(matches!(phase::update(&db, other.id, &self_loop).await, Err(RepoError::Invalid(_))));
+
+    assert_eq!(module::list_for_phase(&db, p).await.unwrap().len(), 1);
+    assert_eq!(module::get(&db, m).await.unwrap().unwrap().metadata.total_content, 1);
+    assert_eq!(content::list_for_module(&db, m).await.unwrap()[0].id, c.id);
+    assert_eq!(module::enrollment_count(&db, m).await.unwrap(), 0);
+    assert_eq!(content::progress_count(&db, c.id).await.unwrap(), 0);
+    enrollment::enroll(&db, ObjectId::new(), m).await.unwrap();
+    progress::start(&db, ObjectId::new(), c.id, foothold::model::Device::Tablet).await.unwrap();
+    assert_eq!(module::enrollment_count(&db, m).await.unwrap(), 1);
+    assert_eq!(content::progress_count(&db, c.id).await.unwrap(), 1);
+}

@@ -177,16 +177,52 @@ async fn unreachable_database_gives_a_clear_error() {
 async fn demo_seed_is_idempotent_and_counts_modules() {
     let (_config, db) = support::fresh_database().await;
     let first = foothold::seed::seed_demo(&db).await.unwrap();
-    assert_eq!((first.phases_created, first.modules_created), (3, 8));
+    assert_eq!(
+        (first.phases_created, first.modules_created, first.content_created, first.achievements_created),
+        (3, 8, 40, 15)
+    );
     let second = foothold::seed::seed_demo(&db).await.unwrap();
-    assert_eq!((second.phases_created, second.modules_created), (0, 0));
-    assert_eq!((second.phases, second.modules), (3, 8));
+    assert_eq!(
+        (second.phases_created, second.modules_created, second.content_created, second.achievements_created),
+        (0, 0, 0, 0)
+    );
+    assert_eq!((second.phases, second.modules, second.content, second.achievements), (3, 8, 40, 15));
 
     let phases = db.collection::<Document>(collections::PHASES);
     assert_eq!(phases.count_documents(doc! {}).await.unwrap(), 3);
     assert_eq!(db.collection::<Document>(collections::MODULES).count_documents(doc! {}).await.unwrap(), 8);
     let foundations = phases.find_one(doc! { "title": "Foundations" }).await.unwrap().unwrap();
-    assert_eq!(foundations.get_document("metadata").unwrap().get_i32("totalModules").unwrap(), 3);
+    let meta = foundations.get_document("metadata").unwrap();
+    assert_eq!(meta.get_i32("totalModules").unwrap(), 3);
+    assert_eq!(meta.get_i32("totalContent").unwrap(), 15);
+
+    // The demo covers every content type and every game type, and every game is valid.
+    let contents: Vec<foothold::db::content::Content> = db
+        .collection::<foothold::db::content::Content>(collections::CONTENTS)
+        .find(doc! {})
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    for kind in foothold::model::ContentType::ALL {
+        assert!(contents.iter().any(|c| c.kind == *kind), "no {kind} in the demo");
+    }
+    for game_type in foothold::model::GameType::ALL {
+        assert!(
+            contents.iter().filter_map(|c| c.game()).any(|g| g.game_type() == *game_type),
+            "no playable {game_type} in the demo"
+        );
+    }
+    for video in contents.iter().filter(|c| c.kind == foothold::model::ContentType::Video) {
+        let url = video.content.video_url.as_deref().unwrap();
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public").join(url.trim_start_matches('/'));
+        assert!(file.exists(), "{url} is not in public/");
+    }
+    // 15 achievements, hidden ones included.
+    let achievements = foothold::db::achievement::list_active(&db).await.unwrap();
+    assert_eq!(achievements.len(), 15);
+    assert!(achievements.iter().filter(|a| a.is_hidden).count() >= 3);
 
     // Prerequisites point at real modules.
     let modules = db.collection::<Document>(collections::MODULES);

@@ -280,3 +280,8 @@ pub async fn list_for_module(db: &Database, module: ObjectId) -> Result<Vec<Cont
         .try_collect()
         .await?)
 }
+
+/// The spec's `progressCount` virtual: how many learners have started this item.
+pub async fn progress_count(db: &Database, id: ObjectId) -> Result<u64, RepoError> {
+    Ok(db.collection::<Document>(super::collections::PROGRESS).count_documents(doc! { "content": id }).await?)
+}

@@ -230,3 +230,8 @@ pub async fn delete(db: &Database, id: ObjectId) -> Result<(), RepoError> {
         .await?;
     counters::refresh_phase(db, module.phase).await
 }
+
+/// The spec's `enrollmentCount` virtual: how many learners enrolled (any status).
+pub async fn enrollment_count(db: &Database, id: ObjectId) -> Result<u64, RepoError> {
+    Ok(db.collection::<Document>(ENROLLMENTS).count_documents(doc! { "module": id }).await?)
+}
