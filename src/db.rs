@@ -90,6 +90,18 @@ pub async fn first_missing(
     Ok(ids.iter().position(|id| !found.contains(id)))
 }
 
+/// Removes a deleted phase or module from the `prerequisites` of the others in `collection`.
+pub async fn forget_prerequisite(
+    db: &Database,
+    collection: &str,
+    id: mongodb::bson::oid::ObjectId,
+) -> mongodb::error::Result<()> {
+    db.collection::<mongodb::bson::Document>(collection)
+        .update_many(doc! { "prerequisites": id }, doc! { "$pull": { "prerequisites": id } })
+        .await
+        .map(|_| ())
+}
+
 /// One round trip to the server; `/readyz` uses it.
 pub async fn ping(db: &Database) -> mongodb::error::Result<()> {
     db.run_command(doc! { "ping": 1 }).await.map(|_| ())

@@ -225,9 +225,7 @@ pub async fn delete(db: &Database, id: ObjectId) -> Result<(), RepoError> {
         ));
     }
     db.collection::<Document>(MODULES).delete_one(doc! { "_id": id }).await?;
-    db.collection::<Document>(MODULES)
-        .update_many(doc! { "prerequisites": id }, doc! { "$pull": { "prerequisites": id } })
-        .await?;
+    super::forget_prerequisite(db, MODULES, id).await?;
     counters::refresh_phase(db, module.phase).await
 }
 

@@ -166,8 +166,6 @@ pub async fn delete(db: &Database, id: ObjectId) -> Result<(), RepoError> {
         return Err(RepoError::NotFound("Phase"));
     }
     // Other phases may list it as a prerequisite.
-    db.collection::<Document>(PHASES)
-        .update_many(doc! { "prerequisites": id }, doc! { "$pull": { "prerequisites": id } })
-        .await?;
+    super::forget_prerequisite(db, PHASES, id).await?;
     Ok(())
 }

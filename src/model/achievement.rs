@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::enums::{
     AchievementCategory, AchievementDifficulty, AchievementType, ConditionOperator, Rarity, TargetType, Timeframe,
 };
-use super::phase::{DEFAULT_COLOR, check_ids};
-use super::validation::{FieldErrors, default_required, is_hex_color, trim, trim_opt};
+use super::phase::DEFAULT_COLOR;
+use super::validation::{FieldErrors, check_ids, default_required, is_hex_color, trim, trim_opt, whole_at_least};
 
 /// Learner fields an achievement `condition` may test (an allow-list: a
 /// condition can never reach a password hash, a token or another collection).
@@ -155,7 +155,7 @@ impl AchievementInput {
         e.range_opt("criteria.minimumScore", c.minimum_score, Some(0.0), Some(100.0));
         let timeframe = optional_enum(&mut e, "criteria.timeframe", c.timeframe.as_deref(), Timeframe::parse_field);
         let consecutive_days =
-            c.consecutive_days.and_then(|d| super::phase::whole_at_least(&mut e, "criteria.consecutiveDays", d, 1.0));
+            c.consecutive_days.and_then(|d| whole_at_least(&mut e, "criteria.consecutiveDays", d, 1.0));
         let mut conditions = Vec::new();
         for (i, condition) in c.conditions.iter().enumerate() {
             let at = format!("criteria.conditions.{i}");
@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_its_message() {
-        type Case = (&'static str, fn(&mut AchievementInput), &'static str);
+        type Case = crate::model::validation::RuleCase<AchievementInput>;
         let cases: &[Case] = &[
             ("title", |a| a.title = "".into(), "Achievement title is required"),
             ("title", |a| a.title = "x".repeat(101), "Title cannot exceed 100 characters"),
@@ -332,12 +332,7 @@ mod tests {
                 "A milestone needs a target type and a target value",
             ),
         ];
-        for (field, change, message) in cases {
-            let mut input = valid();
-            change(&mut input);
-            let errors = input.validate().unwrap_err();
-            assert_eq!(errors.get(field), Some(*message), "{field}: {errors:?}");
-        }
+        crate::model::validation::assert_rules(valid, AchievementInput::validate, cases);
     }
 
     #[test]

@@ -4,9 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::enums::{CompletionType, ContentType, Difficulty, DocumentFormat, GameType};
 use super::game::GameData;
-use super::module::order_and_difficulty;
-use super::phase::{clean_list, whole_at_least};
-use super::validation::{FieldErrors, default_required, is_object_id, trim, trim_opt};
+use super::validation::{
+    FieldErrors, clean_list, default_required, is_object_id, order_and_difficulty, trim, trim_opt, whole_at_least,
+};
 
 /// The type-specific part (`content` in the spec). Only the fields of the
 /// item's `type` are kept after validation.
@@ -336,7 +336,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_its_message() {
-        type Case = (&'static str, fn(&mut ContentInput), &'static str);
+        type Case = crate::model::validation::RuleCase<ContentInput>;
         let cases: &[Case] = &[
             ("title", |c| c.title = " ".into(), "Content title is required"),
             ("title", |c| c.title = "x".repeat(151), "Title cannot exceed 150 characters"),
@@ -367,12 +367,7 @@ mod tests {
             ),
             ("content.videoUrl", |c| c.content.video_url = None, "A video needs a video URL or a video id"),
         ];
-        for (field, change, message) in cases {
-            let mut input = video();
-            change(&mut input);
-            let errors = input.validate().unwrap_err();
-            assert_eq!(errors.get(field), Some(*message), "{field}: {errors:?}");
-        }
+        crate::model::validation::assert_rules(video, ContentInput::validate, cases);
     }
 
     #[test]

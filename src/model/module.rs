@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::enums::Difficulty;
-use super::phase::{check_ids, clean_list, whole_at_least};
-use super::validation::{FieldErrors, default_required, is_object_id, trim, trim_opt};
+use super::validation::{
+    FieldErrors, check_ids, clean_list, is_object_id, order_and_difficulty, trim, trim_opt, whole_at_least,
+};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -71,28 +72,6 @@ pub struct ValidModule {
     pub is_active: bool,
     pub is_featured: bool,
     pub settings: ModuleSettingsInput,
-}
-
-/// `order` (required, whole, ≥ 1) and `difficulty` (required enum): shared by modules and content.
-pub(crate) fn order_and_difficulty(
-    e: &mut FieldErrors,
-    order: Option<f64>,
-    difficulty: &str,
-) -> (Option<i32>, Option<Difficulty>) {
-    let order = match order {
-        None => {
-            e.add("order", default_required("order"));
-            None
-        }
-        Some(order) => whole_at_least(e, "order", order, 1.0),
-    };
-    let difficulty = if difficulty.is_empty() {
-        e.add("difficulty", default_required("difficulty"));
-        None
-    } else {
-        Difficulty::parse_field(e, "difficulty", difficulty)
-    };
-    (order, difficulty)
 }
 
 impl ModuleInput {
@@ -188,7 +167,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_its_message() {
-        type Case = (&'static str, fn(&mut ModuleInput), &'static str);
+        type Case = crate::model::validation::RuleCase<ModuleInput>;
         let cases: &[Case] = &[
             ("title", |m| m.title = "".into(), "Module title is required"),
             ("title", |m| m.title = "x".repeat(101), "Title cannot exceed 100 characters"),
@@ -221,12 +200,7 @@ mod tests {
             ("skills.0", |m| m.skills = vec!["x".repeat(51)], "Skill cannot exceed 50 characters"),
             ("tags.0", |m| m.tags = vec!["x".repeat(31)], "Tag cannot exceed 30 characters"),
         ];
-        for (field, change, message) in cases {
-            let mut input = valid();
-            change(&mut input);
-            let errors = input.validate().unwrap_err();
-            assert_eq!(errors.get(field), Some(*message), "{field}: {errors:?}");
-        }
+        crate::model::validation::assert_rules(valid, ModuleInput::validate, cases);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::enums::Difficulty;
-use super::validation::{FieldErrors, default_required, is_hex_color, is_object_id, trim, trim_opt};
+use super::validation::{
+    FieldErrors, check_ids, clean_list, is_hex_color, order_and_difficulty, trim, trim_opt, whole_at_least,
+};
 
 pub const DEFAULT_COLOR: &str = "#00ff41";
 
@@ -45,29 +47,6 @@ pub struct ValidPhase {
     pub is_active: bool,
 }
 
-/// A whole number at least `min`, or the Mongoose message for `field`.
-pub(crate) fn whole_at_least(errors: &mut FieldErrors, field: &str, value: f64, min: f64) -> Option<i32> {
-    errors.range(field, value, Some(min), Some(i32::MAX as f64));
-    if value.is_finite() && value.fract() != 0.0 {
-        errors.add(field, format!("Path `{field}` must be a whole number."));
-    }
-    (value.is_finite() && value >= min && value.fract() == 0.0 && value <= i32::MAX as f64).then_some(value as i32)
-}
-
-/// Trims each tag and drops empty ones, as Mongoose's `trim` plus our forms expect.
-pub(crate) fn clean_list(values: &[String]) -> Vec<String> {
-    values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
-}
-
-pub(crate) fn check_ids(errors: &mut FieldErrors, field: &str, ids: &[String]) {
-    for (i, id) in ids.iter().enumerate() {
-        if !is_object_id(id) {
-            errors
-                .add(format!("{field}.{i}"), format!("Cast to ObjectId failed for value \"{id}\" at path \"{field}\""));
-        }
-    }
-}
-
 impl PhaseInput {
     pub fn validate(&self) -> Result<ValidPhase, FieldErrors> {
         let mut e = FieldErrors::new();
@@ -84,19 +63,7 @@ impl PhaseInput {
             "Short description cannot exceed 200 characters",
         );
 
-        let order = match self.order {
-            None => {
-                e.add("order", default_required("order"));
-                None
-            }
-            Some(order) => whole_at_least(&mut e, "order", order, 1.0),
-        };
-        let difficulty = if self.difficulty.is_empty() {
-            e.add("difficulty", default_required("difficulty"));
-            None
-        } else {
-            Difficulty::parse_field(&mut e, "difficulty", &self.difficulty)
-        };
+        let (order, difficulty) = order_and_difficulty(&mut e, self.order, &self.difficulty);
         let estimated_duration =
             self.estimated_duration.and_then(|d| whole_at_least(&mut e, "estimatedDuration", d, 1.0));
 
@@ -157,7 +124,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_its_message() {
-        type Case = (&'static str, fn(&mut PhaseInput), &'static str);
+        type Case = crate::model::validation::RuleCase<PhaseInput>;
         let cases: &[Case] = &[
             ("title", |p| p.title = "   ".into(), "Phase title is required"),
             ("title", |p| p.title = "x".repeat(101), "Title cannot exceed 100 characters"),
@@ -191,12 +158,7 @@ mod tests {
             ),
             ("color", |p| p.color = Some("green".into()), "Color must be a hex colour such as #00ff41"),
         ];
-        for (field, change, message) in cases {
-            let mut input = valid();
-            change(&mut input);
-            let errors = input.validate().unwrap_err();
-            assert_eq!(errors.get(field), Some(*message), "{field}: {errors:?}");
-        }
+        crate::model::validation::assert_rules(valid, PhaseInput::validate, cases);
         // Boundaries are allowed.
         let mut input = valid();
         input.title = "x".repeat(100);

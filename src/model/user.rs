@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn every_registration_rule_has_its_message() {
-        type Case = (&'static str, fn(&mut NewUserInput), &'static str);
+        type Case = crate::model::validation::RuleCase<NewUserInput>;
         let cases: &[Case] = &[
             ("username", |u| u.username = "   ".into(), "Username is required"),
             ("username", |u| u.username = "ab".into(), "Username must be at least 3 characters"),
@@ -251,12 +251,7 @@ mod tests {
             ("profile.firstName", |u| u.first_name = Some("x".repeat(51)), "First name cannot exceed 50 characters"),
             ("profile.lastName", |u| u.last_name = Some("x".repeat(51)), "Last name cannot exceed 50 characters"),
         ];
-        for (field, change, message) in cases {
-            let mut input = valid();
-            change(&mut input);
-            let errors = input.validate().unwrap_err();
-            assert_eq!(errors.get(field), Some(*message), "{field}: {errors:?}");
-        }
+        crate::model::validation::assert_rules(valid, NewUserInput::validate, cases);
         let mut boundary = valid();
         boundary.username = "abc".into();
         boundary.password = "x".repeat(128);
@@ -265,7 +260,7 @@ mod tests {
 
     #[test]
     fn every_profile_rule_has_its_message() {
-        type Case = (&'static str, fn(&mut ProfileInput), &'static str);
+        type Case = crate::model::validation::RuleCase<ProfileInput>;
         let cases: &[Case] = &[
             (
                 "profile.displayName",
@@ -277,11 +272,7 @@ mod tests {
             ("profile.website", |p| p.website = Some("example.com".into()), "Website must be a valid URL"),
             ("profile.website", |p| p.website = Some("javascript:alert(1)".into()), "Website must be a valid URL"),
         ];
-        for (field, change, message) in cases {
-            let mut input = ProfileInput::default();
-            change(&mut input);
-            assert_eq!(input.validate().unwrap_err().get(field), Some(*message), "{field}");
-        }
+        crate::model::validation::assert_rules(ProfileInput::default, ProfileInput::validate, cases);
         let ok =
             ProfileInput { website: Some("https://ada.dev".into()), bio: Some("x".repeat(500)), ..Default::default() };
         assert_eq!(ok.validate().unwrap().website.as_deref(), Some("https://ada.dev"));

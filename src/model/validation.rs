@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::enums::Difficulty;
+
 /// Problems with a submitted document, one message per field path
 /// (`profile.website`, `tags.2`). The first problem found for a field wins.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +152,51 @@ impl FieldErrors {
     }
 }
 
+/// A whole number at least `min`, or the Mongoose message for `field`.
+pub fn whole_at_least(errors: &mut FieldErrors, field: &str, value: f64, min: f64) -> Option<i32> {
+    errors.range(field, value, Some(min), Some(i32::MAX as f64));
+    if value.is_finite() && value.fract() != 0.0 {
+        errors.add(field, format!("Path `{field}` must be a whole number."));
+    }
+    (value.is_finite() && value >= min && value.fract() == 0.0 && value <= i32::MAX as f64).then_some(value as i32)
+}
+
+/// Trims each tag and drops empty ones, as Mongoose's `trim` plus our forms expect.
+pub fn clean_list(values: &[String]) -> Vec<String> {
+    values.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+}
+
+pub fn check_ids(errors: &mut FieldErrors, field: &str, ids: &[String]) {
+    for (i, id) in ids.iter().enumerate() {
+        if !is_object_id(id) {
+            errors
+                .add(format!("{field}.{i}"), format!("Cast to ObjectId failed for value \"{id}\" at path \"{field}\""));
+        }
+    }
+}
+
+/// `order` (required, whole, ≥ 1) and `difficulty` (required enum): shared by modules and content.
+pub fn order_and_difficulty(
+    e: &mut FieldErrors,
+    order: Option<f64>,
+    difficulty: &str,
+) -> (Option<i32>, Option<Difficulty>) {
+    let order = match order {
+        None => {
+            e.add("order", default_required("order"));
+            None
+        }
+        Some(order) => whole_at_least(e, "order", order, 1.0),
+    };
+    let difficulty = if difficulty.is_empty() {
+        e.add("difficulty", default_required("difficulty"));
+        None
+    } else {
+        Difficulty::parse_field(e, "difficulty", difficulty)
+    };
+    (order, difficulty)
+}
+
 /// Mongoose's `trim: true`.
 pub fn trim(value: &str) -> String {
     value.trim().to_string()
@@ -235,6 +282,25 @@ pub fn is_hex_color(value: &str) -> bool {
 /// A 24-character hex MongoDB ObjectId, as ids travel to and from the browser.
 pub fn is_object_id(value: &str) -> bool {
     value.len() == 24 && value.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// One case of a table-driven rule test: field, how to break a valid input, expected message.
+#[cfg(test)]
+pub(crate) type RuleCase<I> = (&'static str, fn(&mut I), &'static str);
+
+/// Table-driven rule tests: each case changes a valid input and expects `message` on `field`.
+#[cfg(test)]
+pub(crate) fn assert_rules<I, V: std::fmt::Debug>(
+    valid: fn() -> I,
+    validate: fn(&I) -> Result<V, FieldErrors>,
+    cases: &[RuleCase<I>],
+) {
+    for (field, change, message) in cases {
+        let mut input = valid();
+        change(&mut input);
+        let errors = validate(&input).expect_err(&format!("{field}: broken input was accepted"));
+        assert_eq!(errors.get(field), Some(*message), "{field}: {errors:?}");
+    }
 }
 
 #[cfg(test)]
