@@ -1,4 +1,4 @@
-//! Every index of `spec/data-model.md`, created at start.
+//! Every index of `spec/data-model.md` (and the few Foothold adds), created at start.
 //!
 //! `createIndexes` with an identical definition is a no-op on MongoDB and
 //! FerretDB, so running this on every start is safe.
@@ -67,6 +67,15 @@ pub fn spec_indexes() -> Vec<IndexSpec> {
     ]
 }
 
+/// Indexes Foothold adds beyond the spec: session expiry (for the purge
+/// timer) and session owner (to end a user's sessions).
+pub fn app_indexes() -> Vec<IndexSpec> {
+    vec![
+        index(crate::auth::session_store::COLLECTION, doc! { "expiresAt": 1 }),
+        index(crate::auth::session_store::COLLECTION, doc! { "user": 1 }),
+    ]
+}
+
 /// MongoDB's default index name: `field_direction` pairs joined by `_`.
 pub fn index_name(keys: &Document) -> String {
     keys.iter().map(|(field, dir)| format!("{field}_{dir}")).collect::<Vec<_>>().join("_")
@@ -79,7 +88,7 @@ pub fn index_name(keys: &Document) -> String {
 /// (`validateIndexesForCreation` deletes from a slice it has already
 /// shortened), which is exactly what every restart would send.
 pub async fn ensure_indexes(db: &Database) -> mongodb::error::Result<usize> {
-    let specs = spec_indexes();
+    let specs: Vec<IndexSpec> = spec_indexes().into_iter().chain(app_indexes()).collect();
     for spec in &specs {
         let options = IndexOptions::builder().name(index_name(&spec.keys)).unique(spec.unique.then_some(true)).build();
         let model = IndexModel::builder().keys(spec.keys.clone()).options(options).build();

@@ -1,0 +1,4 @@
+//! Accounts and sessions: password hashing, the MongoDB session store.
+
+pub mod password;
+pub mod session_store;
