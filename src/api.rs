@@ -1,4 +1,5 @@
 //! Server functions, grouped by area. Each one checks the caller, validates
 //! its input and calls `db/` and `domain/`; nothing else.
 
+pub mod auth;
 pub mod catalog;

@@ -10,6 +10,9 @@
 //! | `FOOTHOLD_LOG_FORMAT` | `text` | `text` or `json` |
 //! | `FOOTHOLD_REQUEST_TIMEOUT_SECS` | `30` | requests running longer get 408 |
 //! | `FOOTHOLD_DB_TIMEOUT_SECS` | `10` | how long to wait for the database at start |
+//! | `FOOTHOLD_SECURE_COOKIES` | `false` | mark the session cookie `Secure` (set when served over HTTPS) |
+//! | `FOOTHOLD_SESSION_IDLE_MINUTES` | `30` | a session ends after this long without a request |
+//! | `FOOTHOLD_SESSION_MAX_HOURS` | `12` | a session ends this long after sign-in, active or not |
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -26,6 +29,12 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long start-up waits for the database before giving up.
     pub db_timeout: Duration,
+    /// Whether the session cookie carries `Secure` (HTTPS deployments).
+    pub secure_cookies: bool,
+    /// Idle timeout of a session.
+    pub session_idle: Duration,
+    /// Absolute lifetime of a session from sign-in.
+    pub session_max: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +110,31 @@ impl Config {
         };
         let request_timeout = seconds("FOOTHOLD_REQUEST_TIMEOUT_SECS", "30")?;
         let db_timeout = seconds("FOOTHOLD_DB_TIMEOUT_SECS", "10")?;
+        let secure_cookies = match get("FOOTHOLD_SECURE_COOKIES", "false").as_str() {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            other => {
+                return Err(ConfigError::Invalid {
+                    name: "FOOTHOLD_SECURE_COOKIES",
+                    value: other.into(),
+                    reason: "use true or false".into(),
+                });
+            }
+        };
+        let whole = |name: &'static str, default: &str, max: u64, unit: u64| {
+            let text = get(name, default);
+            text.parse::<u64>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .map(|n| Duration::from_secs(n * unit))
+                .ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    value: text.clone(),
+                    reason: format!("use a whole number from 1 to {max}"),
+                })
+        };
+        let session_idle = whole("FOOTHOLD_SESSION_IDLE_MINUTES", "30", 24 * 60, 60)?;
+        let session_max = whole("FOOTHOLD_SESSION_MAX_HOURS", "12", 24 * 30, 3600)?;
 
         Ok(Config {
             mongodb_uri,
@@ -111,6 +145,9 @@ impl Config {
             log_format,
             request_timeout,
             db_timeout,
+            secure_cookies,
+            session_idle,
+            session_max,
         })
     }
 }
@@ -136,6 +173,8 @@ mod tests {
         assert_eq!(c.log_format, LogFormat::Text);
         assert_eq!(c.request_timeout, Duration::from_secs(30));
         assert_eq!(c.db_timeout, Duration::from_secs(10));
+        assert!(!c.secure_cookies);
+        assert_eq!((c.session_idle, c.session_max), (Duration::from_secs(1800), Duration::from_secs(12 * 3600)));
     }
 
     #[test]
@@ -164,6 +203,9 @@ mod tests {
             ("FOOTHOLD_LOG_FORMAT", "xml"),
             ("FOOTHOLD_REQUEST_TIMEOUT_SECS", "0"),
             ("FOOTHOLD_DB_TIMEOUT_SECS", "ten"),
+            ("FOOTHOLD_SECURE_COOKIES", "yes"),
+            ("FOOTHOLD_SESSION_IDLE_MINUTES", "0"),
+            ("FOOTHOLD_SESSION_MAX_HOURS", "10000"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert!(err.to_string().starts_with(&format!("{name}=")), "{err}");

@@ -15,6 +15,12 @@ pub enum AppError {
     /// Submitted data broke rules of the data model; one message per field, shown next to it.
     #[error("Please correct the highlighted fields: {0}")]
     Invalid(FieldErrors),
+    /// The caller must sign in first, or the sign-in itself failed (message says which).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The caller is signed in but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The request named something that does not exist (or is not visible to the caller).
     #[error("{0} was not found.")]
     NotFound(String),
@@ -32,7 +38,17 @@ pub enum AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Malformed arguments (missing fields, `field[$ne]=` brackets, wrong
+    /// types) are the caller's mistake: answer 400, not 500.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        #[cfg(feature = "ssr")]
+        if matches!(
+            value,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Deserialization(_)
+        ) && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        {
+            response.set_status(axum::http::StatusCode::BAD_REQUEST);
+        }
         AppError::Transport(value.to_string())
     }
 }
@@ -44,6 +60,8 @@ impl AppError {
         use axum::http::StatusCode;
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,

@@ -26,6 +26,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Database,
+    /// Absolute session lifetime, checked on every read of the signed-in user.
+    pub session_max: Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -61,7 +63,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 
 /// The whole application as an axum router; tests serve it on a free port.
 pub fn router(config: &Config, db: Database) -> Router {
-    let state = AppState { leptos_options: leptos_options(config), db };
+    let sessions = session_layer(config, &db);
+    let state = AppState { leptos_options: leptos_options(config), db, session_max: config.session_max };
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(healthz))
@@ -71,10 +74,27 @@ pub fn router(config: &Config, db: Database) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The session cookie: `HttpOnly`, `SameSite=Lax`, `Secure` when configured,
+/// ending after the idle timeout; sessions live in MongoDB.
+fn session_layer(
+    config: &Config,
+    db: &Database,
+) -> tower_sessions::SessionManagerLayer<crate::auth::session_store::MongoSessionStore> {
+    use tower_sessions::cookie::SameSite;
+    let idle = time::Duration::seconds(i64::try_from(config.session_idle.as_secs()).unwrap_or(1800));
+    tower_sessions::SessionManagerLayer::new(crate::auth::session_store::MongoSessionStore::new(db))
+        .with_name("foothold_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(tower_sessions::Expiry::OnInactivity(idle))
 }
 
 /// Liveness: the process answers.
@@ -115,6 +135,8 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let created = crate::db::indexes::ensure_indexes(&db).await.map_err(ServeError::Indexes)?;
     tracing::info!(database = %config.database, indexes = created, "database ready");
 
+    // No TTL indexes on FerretDB: expired sessions are deleted on a timer.
+    crate::auth::session_store::MongoSessionStore::new(&db).spawn_purge(Duration::from_secs(300));
     let app = router(&config, db);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

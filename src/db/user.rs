@@ -233,3 +233,32 @@ pub async fn password_hash(db: &Database, id: ObjectId) -> Result<Option<String>
         db.collection::<Document>(USERS).find_one(doc! { "_id": id }).projection(doc! { "password": 1 }).await?;
     Ok(found.and_then(|d| d.get_str("password").ok().map(str::to_string)))
 }
+
+/// Records a failed sign-in: one more attempt, or a lock when the limit is reached.
+/// Returns the lock's end when this failure locked the account.
+pub async fn record_failed_login(db: &Database, user: &User) -> Result<Option<DateTime>, RepoError> {
+    let now = DateTime::now();
+    let (attempts, lock) = crate::domain::lockout::after_failure(user.security.login_attempts, now.timestamp_millis());
+    let lock = lock.map(DateTime::from_millis);
+    let mut set = doc! { "security.loginAttempts": attempts, "updatedAt": now };
+    if let Some(until) = lock {
+        set.insert("security.lockUntil", until);
+    }
+    db.collection::<Document>(USERS).update_one(doc! { "_id": user.id }, doc! { "$set": set }).await?;
+    Ok(lock)
+}
+
+/// Records a successful sign-in: attempts reset, lock cleared, `lastLogin` set.
+pub async fn record_login(db: &Database, id: ObjectId) -> Result<(), RepoError> {
+    let now = DateTime::now();
+    db.collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": id },
+            doc! {
+                "$set": { "security.loginAttempts": 0, "security.lastLogin": now, "updatedAt": now },
+                "$unset": { "security.lockUntil": "" },
+            },
+        )
+        .await?;
+    Ok(())
+}

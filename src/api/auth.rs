@@ -1,0 +1,172 @@
+//! Sign-up, sign-in, sign-out and "who am I".
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::model::{Role, Theme};
+
+/// What the page needs to know about the signed-in user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub theme: Theme,
+}
+
+/// The one message for an unknown account and a wrong password, so the
+/// form does not reveal which accounts exist.
+pub const BAD_CREDENTIALS: &str = "Incorrect username, email or password.";
+
+#[cfg(feature = "ssr")]
+mod server {
+    use tower_sessions::Session;
+
+    use crate::error::AppError;
+    use crate::server::{AppState, fail, state};
+
+    pub async fn context() -> Result<(AppState, Session), AppError> {
+        let state = state()?;
+        let session = leptos_axum::extract::<Session>().await.map_err(|e| {
+            tracing::error!(error = %e, "no session layer on this request");
+            fail(AppError::Internal)
+        })?;
+        Ok((state, session))
+    }
+
+    /// A path on this site to go to after signing in; anything else goes to the catalog.
+    pub fn safe_next(next: Option<&str>) -> String {
+        match next {
+            Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_string(),
+            _ => "/catalog".to_string(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::safe_next;
+
+/// The sign-up form (fields `form[username]`, `form[email]`, …).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RegisterForm {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub password_confirm: String,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub experience_level: Option<String>,
+    /// `admin` asks for an admin account, which starts `pending` until an active admin approves it.
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// Creates a student account (or a pending admin account) and signs it in.
+#[server(endpoint = "auth/register")]
+pub async fn register(form: RegisterForm) -> Result<(), AppError> {
+    use crate::model::user::NewUserInput;
+    use crate::server::fail;
+
+    let (state, session) = server::context().await?;
+    let RegisterForm { username, email, password, password_confirm, first_name, last_name, experience_level, role } =
+        form;
+    let input = NewUserInput { username, email, password, role, first_name, last_name, experience_level };
+    let (valid, mut errors) = match input.validate() {
+        Ok(valid) => (Some(valid), crate::model::FieldErrors::new()),
+        Err(errors) => (None, errors),
+    };
+    if errors.get("password").is_none() && crate::auth::password::is_common(&input.password) {
+        errors.add("password", "This password is among the most common ones; choose one that is harder to guess");
+    }
+    if password_confirm != input.password {
+        errors.add("passwordConfirm", "The two passwords do not match");
+    }
+    let Some(valid) = valid.filter(|_| errors.is_empty()) else {
+        return Err(fail(AppError::Invalid(errors)));
+    };
+    let hash = crate::auth::password::hash(valid.password.clone()).await.map_err(|e| {
+        tracing::error!(error = %e, "hashing failed");
+        fail(AppError::Internal)
+    })?;
+    let user = crate::db::user::create(&state.db, &valid, &hash).await.map_err(|e| fail(e.into()))?;
+    tracing::info!(target: "security", event = "register", user = %user.id, role = %user.role);
+    crate::auth::session::sign_in(&session, user.id).await.map_err(fail)?;
+    leptos_axum::redirect("/catalog");
+    Ok(())
+}
+
+/// Checks a username or email and password, with lockout, and starts a new session.
+#[server(endpoint = "auth/login")]
+pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use mongodb::bson::DateTime;
+
+    use crate::auth::password;
+    use crate::domain::lockout::minutes_left;
+    use crate::server::fail;
+
+    let (state, session) = server::context().await?;
+    let db = &state.db;
+    let Some(user) = crate::db::user::find_by_login(db, &login).await.map_err(|e| fail(e.into()))? else {
+        // Spend the same time as a real check so timing does not reveal unknown accounts.
+        let _ = password::verify(password, password::dummy_hash().await.to_string()).await;
+        tracing::info!(target: "security", event = "login_failed", reason = "unknown_account");
+        return Err(fail(AppError::Unauthorized(BAD_CREDENTIALS.into())));
+    };
+    let now = DateTime::now().timestamp_millis();
+    if let Some(minutes) = minutes_left(user.security.lock_until.map(|t| t.timestamp_millis()), now) {
+        tracing::info!(target: "security", event = "login_refused_locked", user = %user.id);
+        return Err(fail(AppError::Unauthorized(locked_message(minutes))));
+    }
+    let stored = crate::db::user::password_hash(db, user.id).await.map_err(|e| fail(e.into()))?.unwrap_or_default();
+    let ok = password::verify(password, stored).await.map_err(|e| {
+        tracing::error!(error = %e, "verifying failed");
+        fail(AppError::Internal)
+    })?;
+    if !ok {
+        let locked = crate::db::user::record_failed_login(db, &user).await.map_err(|e| fail(e.into()))?;
+        if locked.is_some() {
+            tracing::warn!(target: "security", event = "account_locked", user = %user.id);
+            return Err(fail(AppError::Unauthorized(locked_message(crate::domain::lockout::LOCK_MINUTES))));
+        }
+        tracing::info!(target: "security", event = "login_failed", reason = "wrong_password", user = %user.id);
+        return Err(fail(AppError::Unauthorized(BAD_CREDENTIALS.into())));
+    }
+    crate::db::user::record_login(db, user.id).await.map_err(|e| fail(e.into()))?;
+    crate::auth::session::sign_in(&session, user.id).await.map_err(fail)?;
+    tracing::info!(target: "security", event = "login", user = %user.id);
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn locked_message(minutes: i64) -> String {
+    let unit = if minutes == 1 { "minute" } else { "minutes" };
+    format!("This account is locked after too many failed sign-ins. Try again in {minutes} {unit}.")
+}
+
+/// Ends the session (server side too) and goes home.
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let (_state, session) = server::context().await?;
+    crate::auth::session::sign_out(&session).await.map_err(crate::server::fail)?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in user, or `None`.
+#[server(endpoint = "auth/me")]
+pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
+    let (state, session) = server::context().await?;
+    let max_age = i64::try_from(state.session_max.as_millis()).unwrap_or(i64::MAX);
+    let user = crate::auth::session::current_user(&state.db, &session, max_age).await.map_err(crate::server::fail)?;
+    Ok(user.map(|u| Viewer {
+        display_name: u.profile.display_name.clone().unwrap_or_else(|| u.username.clone()),
+        username: u.username,
+        role: u.role,
+        theme: u.preferences.theme,
+    }))
+}

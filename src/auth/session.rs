@@ -1,0 +1,54 @@
+//! Who is signed in: the session keys and the checks on every read.
+
+use mongodb::Database;
+use mongodb::bson::DateTime;
+use mongodb::bson::oid::ObjectId;
+use tower_sessions::Session;
+
+use super::session_store::USER_KEY;
+use crate::db::user::{self, User};
+use crate::error::AppError;
+
+/// When the user signed in (milliseconds since the epoch), for the absolute timeout.
+const SIGNED_IN_AT: &str = "signed_in_at";
+
+fn session_error(err: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %err, "session store failed");
+    AppError::Unavailable
+}
+
+/// Starts a signed-in session for `user` under a new session id (so an id
+/// planted before sign-in is worthless afterwards).
+pub async fn sign_in(session: &Session, user: ObjectId) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(USER_KEY, user.to_hex()).await.map_err(session_error)?;
+    session.insert(SIGNED_IN_AT, DateTime::now().timestamp_millis()).await.map_err(session_error)?;
+    Ok(())
+}
+
+/// Ends the session: its document is deleted and the cookie cleared.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The signed-in user, if the session is still valid: within its absolute
+/// lifetime, signed in after the last password change, and for an account
+/// that still exists. An invalid session is ended on the spot.
+pub async fn current_user(db: &Database, session: &Session, max_age_ms: i64) -> Result<Option<User>, AppError> {
+    let Some(id) = session.get::<String>(USER_KEY).await.map_err(session_error)? else {
+        return Ok(None);
+    };
+    let signed_in_at = session.get::<i64>(SIGNED_IN_AT).await.map_err(session_error)?.unwrap_or(0);
+    let now = DateTime::now().timestamp_millis();
+    let user = match ObjectId::parse_str(&id) {
+        Ok(id) if now - signed_in_at <= max_age_ms => user::get(db, id).await?,
+        _ => None,
+    };
+    match user {
+        Some(user) if user.security.password_changed_at.timestamp_millis() <= signed_in_at => Ok(Some(user)),
+        _ => {
+            sign_out(session).await?;
+            Ok(None)
+        }
+    }
+}

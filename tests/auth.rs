@@ -1,0 +1,206 @@
+//! Sign-up, sign-in, sign-out, lockout and sessions over HTTP, as a browser
+//! without JavaScript would do them (form posts to the server functions).
+
+mod support;
+
+use mongodb::bson::{Document, doc};
+use reqwest::header::{ACCEPT, LOCATION, SET_COOKIE};
+
+use foothold::db::collections::USERS;
+
+struct Browser {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        let http =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { base: base.to_string(), http }
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http.post(format!("{}{path}", self.base)).header(ACCEPT, "text/html").form(form).send().await.unwrap()
+    }
+
+    async fn viewer(&self) -> Option<serde_json::Value> {
+        let response = self.http.post(format!("{}/api/auth/me", self.base)).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let value: serde_json::Value = response.json().await.unwrap();
+        (!value.is_null()).then_some(value)
+    }
+}
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn registration<'a>(username: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("form[username]", username),
+        ("form[email]", email),
+        ("form[password]", PASSWORD),
+        ("form[password_confirm]", PASSWORD),
+    ]
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("foothold_session="))
+        .map(str::to_string)
+}
+
+#[tokio::test]
+async fn register_sign_out_sign_in_with_rotated_sessions() {
+    let app = support::spawn_app().await;
+    let browser = Browser::new(&app.base_url);
+    assert_eq!(browser.viewer().await, None);
+
+    let response = browser.post("/api/auth/register", &registration("Ada", "ada@example.com")).await;
+    assert_eq!(response.status(), 302, "{:?}", response.text().await);
+    assert_eq!(response.headers()[LOCATION], "/catalog");
+    let cookie = session_cookie(&response).expect("session cookie set");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert_eq!(browser.viewer().await.unwrap()["username"], "ada");
+
+    // The hash in the database is argon2id; the password itself is nowhere.
+    let raw = app.db.collection::<Document>(USERS).find_one(doc! { "username": "ada" }).await.unwrap().unwrap();
+    assert!(raw.get_str("password").unwrap().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+
+    let response = browser.post("/api/auth/logout", &[]).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(browser.viewer().await, None, "logout ends the session");
+    assert_eq!(app.db.collection::<Document>("sessions").count_documents(doc! {}).await.unwrap(), 0);
+
+    let response = browser.post("/api/auth/login", &[("login", "ADA@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(response.status(), 302);
+    let first = session_cookie(&response).unwrap();
+    assert_eq!(browser.viewer().await.unwrap()["username"], "ada");
+    let last_login = app.db.collection::<Document>(USERS).find_one(doc! { "username": "ada" }).await.unwrap().unwrap();
+    assert!(last_login.get_document("security").unwrap().get_datetime("lastLogin").is_ok());
+
+    // Signing in again rotates the session id: the old cookie stops working.
+    let response =
+        browser.post("/api/auth/login", &[("login", "ada"), ("password", PASSWORD), ("next", "/catalog?x=1")]).await;
+    assert_eq!(response.headers()[LOCATION], "/catalog?x=1");
+    let second = session_cookie(&response).unwrap();
+    assert_ne!(first.split(';').next(), second.split(';').next(), "session id not rotated");
+    let stale = reqwest::Client::new()
+        .post(format!("{}/api/auth/me", app.base_url))
+        .header("cookie", first.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.text().await.unwrap(), "null", "the pre-rotation session still works");
+
+    // Only paths on this site are followed after sign-in.
+    for evil in ["https://evil.example/", "//evil.example/", "/\\evil.example"] {
+        let response =
+            browser.post("/api/auth/login", &[("login", "ada"), ("password", PASSWORD), ("next", evil)]).await;
+        assert_eq!(response.headers()[LOCATION], "/catalog", "{evil}");
+    }
+}
+
+#[tokio::test]
+async fn registration_rejects_bad_and_duplicate_input_per_field() {
+    let app = support::spawn_app().await;
+    let browser = Browser::new(&app.base_url);
+    let errors = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 422);
+        let body: serde_json::Value = response.json().await.unwrap();
+        body["Invalid"].clone()
+    };
+    let weak = browser
+        .http
+        .post(format!("{}/api/auth/register", app.base_url))
+        .form(&[
+            ("form[username]", "x y"),
+            ("form[email]", "nope"),
+            ("form[password]", "password1"),
+            ("form[password_confirm]", "other"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let e = errors(weak).await;
+    assert_eq!(e["username"], "Username can only contain letters, numbers, and underscores");
+    assert_eq!(e["email"], "Please provide a valid email");
+    assert_eq!(e["password"], "This password is among the most common ones; choose one that is harder to guess");
+    assert_eq!(e["passwordConfirm"], "The two passwords do not match");
+
+    browser.post("/api/auth/register", &registration("grace", "grace@example.com")).await;
+    let again = Browser::new(&app.base_url);
+    let duplicate = again
+        .http
+        .post(format!("{}/api/auth/register", app.base_url))
+        .form(&registration("GRACE", "other@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(errors(duplicate).await["username"], "That username is already taken");
+    assert_eq!(app.db.collection::<Document>(USERS).count_documents(doc! {}).await.unwrap(), 1);
+
+    // Operator payloads never become queries: a bracketed field is not a string, a JSON one is just text.
+    let injected = again
+        .http
+        .post(format!("{}/api/auth/login", app.base_url))
+        .body("login[$ne]=x&password[$ne]=x")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert!(injected.status().is_client_error(), "{}", injected.status());
+    let json_payload =
+        again.post("/api/auth/login", &[("login", "{\"$gt\":\"\"}"), ("password", "{\"$gt\":\"\"}")]).await;
+    assert_eq!(json_payload.status(), 401);
+    assert_eq!(again.viewer().await, None);
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_with_one_message_for_unknown_and_wrong() {
+    let app = support::spawn_app().await;
+    let browser = Browser::new(&app.base_url);
+    browser.post("/api/auth/register", &registration("mallory", "mallory@example.com")).await;
+    browser.post("/api/auth/logout", &[]).await;
+
+    let message = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), 401);
+        response.json::<serde_json::Value>().await.unwrap()["Unauthorized"].as_str().unwrap().to_string()
+    };
+    let unknown =
+        message(browser.post("/api/auth/login", &[("login", "nobody"), ("password", "whatever123")]).await).await;
+    let wrong =
+        message(browser.post("/api/auth/login", &[("login", "mallory"), ("password", "wrong-password")]).await).await;
+    assert_eq!(unknown, wrong, "unknown account and wrong password must read the same");
+    assert_eq!(wrong, foothold::api::auth::BAD_CREDENTIALS);
+
+    for _ in 0..3 {
+        browser.post("/api/auth/login", &[("login", "mallory"), ("password", "wrong-password")]).await;
+    }
+    let locked =
+        message(browser.post("/api/auth/login", &[("login", "mallory"), ("password", "wrong-password")]).await).await;
+    assert_eq!(locked, "This account is locked after too many failed sign-ins. Try again in 15 minutes.");
+    // Even the right password is refused while locked.
+    let still = message(browser.post("/api/auth/login", &[("login", "mallory"), ("password", PASSWORD)]).await).await;
+    assert!(still.starts_with("This account is locked"), "{still}");
+    assert_eq!(browser.viewer().await, None);
+
+    // When the lock has passed, the right password works and the counters reset.
+    app.db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "username": "mallory" },
+            doc! { "$set": { "security.lockUntil": mongodb::bson::DateTime::from_millis(0) } },
+        )
+        .await
+        .unwrap();
+    let response = browser.post("/api/auth/login", &[("login", "mallory"), ("password", PASSWORD)]).await;
+    assert_eq!(response.status(), 302);
+    let user = app.db.collection::<Document>(USERS).find_one(doc! { "username": "mallory" }).await.unwrap().unwrap();
+    let security = user.get_document("security").unwrap();
+    assert_eq!(security.get_i32("loginAttempts").unwrap(), 0);
+    assert!(!security.contains_key("lockUntil"));
+}
