@@ -1,4 +1,5 @@
 //! UI pieces shared by several pages.
 
+pub mod form;
 pub mod layout;
 pub mod module_card;

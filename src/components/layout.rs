@@ -1,23 +1,72 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::auth::{Logout, get_viewer};
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let location = use_location();
+    let logout = ServerAction::<Logout>::new();
+    // Re-read who is signed in after every navigation and every sign-out.
+    let viewer = Resource::new(move || (location.pathname.get(), logout.version().get()), |_| get_viewer());
     view! {
         <header class="border-b border-line bg-surface/80 backdrop-blur">
             <nav
                 aria-label="Main"
-                class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6"
+                class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6"
             >
                 <a href="/" class="flex items-center gap-2 font-mono text-lg font-bold text-brand">
                     <span aria-hidden="true">">_"</span>
                     <span>"Foothold"</span>
                 </a>
-                <ul class="flex items-center gap-4 text-sm">
+                <ul class="flex flex-wrap items-center gap-3 text-sm">
                     <li>
                         <a href="/catalog" class="rounded px-2 py-1 hover:text-brand">
                             "Catalog"
                         </a>
                     </li>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match viewer.await {
+                                Ok(Some(me)) => {
+                                    view! {
+                                        <li class="text-muted" data-testid="signed-in-as">
+                                            {me.display_name}
+                                        </li>
+                                        <li>
+                                            <ActionForm action=logout>
+                                                <button
+                                                    type="submit"
+                                                    class="rounded border border-line px-3 py-1 hover:border-brand"
+                                                >
+                                                    "Sign out"
+                                                </button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                        .into_any()
+                                }
+                                _ => {
+                                    view! {
+                                        <li>
+                                            <a href="/login" class="rounded px-2 py-1 hover:text-brand">
+                                                "Sign in"
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a
+                                                href="/register"
+                                                class="rounded bg-brand px-3 py-1 font-semibold text-bg hover:opacity-90"
+                                            >
+                                                "Create account"
+                                            </a>
+                                        </li>
+                                    }
+                                        .into_any()
+                                }
+                            }
+                        })}
+                    </Suspense>
                 </ul>
             </nav>
         </header>

@@ -1,0 +1,62 @@
+//! Form pieces: labelled inputs that show their field's error.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::FieldErrors;
+
+/// The per-field errors of a failed submission (empty otherwise).
+pub fn field_errors(result: Option<Result<(), AppError>>) -> FieldErrors {
+    match result {
+        Some(Err(AppError::Invalid(errors))) => errors,
+        _ => FieldErrors::new(),
+    }
+}
+
+/// The form-level message of a failed submission that is not about one field.
+pub fn form_error(result: Option<Result<(), AppError>>) -> Option<String> {
+    match result {
+        Some(Err(AppError::Invalid(_))) | Some(Ok(())) | None => None,
+        Some(Err(err)) => Some(err.to_string()),
+    }
+}
+
+/// A labelled input; `error` is the message shown under it (and announced).
+#[component]
+pub fn Field(
+    /// The `name` the server function reads, e.g. `form[username]`.
+    name: &'static str,
+    /// Element id, also used to tie the error to the input.
+    id: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described = move || error.get().map(|_| format!("{id}-error"));
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id class="text-sm font-medium">
+                {label}
+                {required.then(|| view! { <span class="text-muted" aria-hidden="true">" *"</span> })}
+            </label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described
+                class="rounded border border-line bg-surface px-3 py-2 text-fg focus:border-brand aria-[invalid=true]:border-red-500"
+            />
+            {hint.map(|h| view! { <p class="text-xs text-muted">{h}</p> })}
+            <p id=error_id class="min-h-4 text-sm text-red-400" aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::Login;
+use crate::components::form::{Field, form_error};
+
+/// `/login`: sign in by username or email. A plain form post without JavaScript.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = move || form_error(action.value().get());
+    view! {
+        <Title text="Sign in" />
+        <section class="mx-auto w-full max-w-md">
+            <h1 class="text-3xl font-bold">"Sign in"</h1>
+            <p class="mt-2 text-muted">"Welcome back. Pick up where you left off."</p>
+            <ActionForm action=action attr:class="mt-6 flex flex-col gap-3" attr:aria-label="Sign in">
+                <input type="hidden" name="next" prop:value=next />
+                <Field
+                    name="login"
+                    id="login"
+                    label="Username or email"
+                    autocomplete="username"
+                    required=true
+                />
+                <Field
+                    name="password"
+                    id="password"
+                    label="Password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <p role="alert" class="text-sm text-red-400" data-testid="form-error">
+                    {error}
+                </p>
+                <button
+                    type="submit"
+                    class="rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90 disabled:opacity-50"
+                    disabled=move || action.pending().get()
+                >
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p class="mt-4 text-sm text-muted">
+                "New to Foothold? "
+                <a href="/register" class="text-brand underline">
+                    "Create an account"
+                </a>
+            </p>
+        </section>
+    }
+}
