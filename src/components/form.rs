@@ -60,3 +60,25 @@ pub fn Field(
         </div>
     }
 }
+
+/// The end of a form: the form-level message (announced) and the submit
+/// button, disabled while the request is in flight.
+#[component]
+pub fn FormFooter(
+    #[prop(into)] message: Signal<Option<String>>,
+    #[prop(into)] pending: Signal<bool>,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <p role="alert" class="text-sm text-red-400" data-testid="form-error">
+            {move || message.get()}
+        </p>
+        <button
+            type="submit"
+            class="rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90 disabled:opacity-50"
+            disabled=move || pending.get()
+        >
+            {label}
+        </button>
+    }
+}

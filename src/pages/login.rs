@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::Login;
-use crate::components::form::{Field, form_error};
+use crate::components::form::{Field, FormFooter, form_error};
 
 /// `/login`: sign in by username or email. A plain form post without JavaScript.
 #[component]
@@ -34,16 +34,11 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                     required=true
                 />
-                <p role="alert" class="text-sm text-red-400" data-testid="form-error">
-                    {error}
-                </p>
-                <button
-                    type="submit"
-                    class="rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90 disabled:opacity-50"
-                    disabled=move || action.pending().get()
-                >
-                    "Sign in"
-                </button>
+                <FormFooter
+                    message=Signal::derive(error)
+                    pending=action.pending()
+                    label="Sign in"
+                />
             </ActionForm>
             <p class="mt-4 text-sm text-muted">
                 "New to Foothold? "

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::Register;
-use crate::components::form::{Field, field_errors, form_error};
+use crate::components::form::{Field, FormFooter, field_errors, form_error};
 use crate::model::ExperienceLevel;
 
 /// `/register`: create an account. The server checks every rule and answers
@@ -97,16 +97,11 @@ pub fn RegisterPage() -> impl IntoView {
                         "I run this platform (admin account; an active admin must approve it first)"
                     </span>
                 </label>
-                <p role="alert" class="text-sm text-red-400" data-testid="form-error">
-                    {form_message}
-                </p>
-                <button
-                    type="submit"
-                    class="rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90 disabled:opacity-50"
-                    disabled=move || action.pending().get()
-                >
-                    "Create account"
-                </button>
+                <FormFooter
+                    message=Signal::derive(form_message)
+                    pending=action.pending()
+                    label="Create account"
+                />
             </ActionForm>
             <p class="mt-4 text-sm text-muted">
                 "Already have an account? "
