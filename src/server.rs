@@ -75,6 +75,8 @@ pub fn router(config: &Config, db: Database) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
+        .layer(axum::middleware::from_fn(crate::security::protective_headers))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(TraceLayer::new_for_http())

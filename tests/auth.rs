@@ -204,3 +204,54 @@ async fn five_wrong_passwords_lock_the_account_with_one_message_for_unknown_and_
     assert_eq!(security.get_i32("loginAttempts").unwrap(), 0);
     assert!(!security.contains_key("lockUntil"));
 }
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused() {
+    let app = support::spawn_app().await;
+    let browser = Browser::new(&app.base_url);
+    let host = app.base_url.trim_start_matches("http://").to_string();
+    for (header, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
+        let response = browser
+            .http
+            .post(format!("{}/api/auth/register", app.base_url))
+            .header(header, value)
+            .form(&registration("victim", "victim@example.com"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{header}: {value}");
+        assert_eq!(response.text().await.unwrap(), "Cross-site request refused.");
+    }
+    assert_eq!(app.db.collection::<Document>(USERS).count_documents(doc! {}).await.unwrap(), 0);
+    // The same form from this site's own page goes through.
+    let response = browser
+        .http
+        .post(format!("{}/api/auth/register", app.base_url))
+        .header(ACCEPT, "text/html")
+        .header("origin", format!("http://{host}"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&registration("victim", "victim@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+}
+
+#[tokio::test]
+async fn protective_headers_and_no_caching_of_personal_pages() {
+    let app = support::spawn_app().await;
+    let browser = Browser::new(&app.base_url);
+    let page = browser.http.get(format!("{}/catalog", app.base_url)).send().await.unwrap();
+    let headers = page.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "strict-origin-when-cross-origin");
+    assert!(headers.get("cache-control").is_none_or(|v| v != "no-store"), "anonymous catalog may be cached");
+
+    let api = browser.http.post(format!("{}/api/auth/me", app.base_url)).send().await.unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store");
+
+    browser.post("/api/auth/register", &registration("ada", "ada@example.com")).await;
+    let signed_in = browser.http.get(format!("{}/catalog", app.base_url)).send().await.unwrap();
+    assert_eq!(signed_in.headers()["cache-control"], "no-store");
+}

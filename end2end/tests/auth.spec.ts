@@ -54,3 +54,16 @@ test('registration shows the data model messages next to the fields', async ({ p
   await expect(page.getByLabel('Username')).toHaveAttribute('aria-invalid', 'true');
   await page.screenshot({ path: 'end2end/screenshots/register-errors.png', fullPage: true });
 });
+
+test('a form on another site cannot post to Foothold', async ({ page, baseURL }) => {
+  await page.setContent(`
+    <form method="post" action="${baseURL}/api/auth/register">
+      <input name="form[username]" value="csrf_victim">
+      <input name="form[email]" value="csrf_victim@example.com">
+      <input name="form[password]" value="${PASSWORD}">
+      <input name="form[password_confirm]" value="${PASSWORD}">
+      <button type="submit">Go</button>
+    </form>`);
+  await Promise.all([page.waitForURL(`${baseURL}/api/auth/register`), page.getByRole('button', { name: 'Go' }).click()]);
+  await expect(page.locator('body')).toHaveText('Cross-site request refused.');
+});
