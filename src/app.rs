@@ -10,6 +10,8 @@ use crate::pages::{CatalogPage, HomePage, LoginPage, NotFound, RegisterPage};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::security::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme="dark">

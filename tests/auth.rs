@@ -255,3 +255,23 @@ async fn protective_headers_and_no_caching_of_personal_pages() {
     let signed_in = browser.http.get(format!("{}/catalog", app.base_url)).send().await.unwrap();
     assert_eq!(signed_in.headers()["cache-control"], "no-store");
 }
+
+#[tokio::test]
+async fn pages_carry_a_nonce_based_content_security_policy() {
+    let app = support::spawn_app().await;
+    let first = reqwest::get(format!("{}/login", app.base_url)).await.unwrap();
+    let csp = first.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let html = first.text().await.unwrap();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy");
+    assert!(nonce.len() >= 22, "128-bit nonce expected, got {nonce:?}");
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"), "{csp}");
+    // Every inline script of the page carries the nonce.
+    let tags: Vec<&str> = html.split("<script").skip(1).map(|rest| rest.split('>').next().unwrap_or("")).collect();
+    assert!(!tags.is_empty());
+    for tag in tags {
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "a script without the nonce: <script{tag}>");
+    }
+    // A new page view gets a new nonce.
+    let second = reqwest::get(format!("{}/login", app.base_url)).await.unwrap();
+    assert_ne!(second.headers()["content-security-policy"].to_str().unwrap(), csp);
+}
