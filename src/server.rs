@@ -75,6 +75,10 @@ pub fn router(config: &Config, db: Database) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            crate::rate_limit::RateLimiter::default(),
+            crate::rate_limit::limit_account_requests,
+        ))
         .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
         .layer(axum::middleware::from_fn(crate::security::protective_headers))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -145,7 +149,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .map_err(|source| ServeError::Bind { addr: config.addr, source })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!("Foothold is listening on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServeError::Serve)?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServeError::Serve)?;
     tracing::info!("Foothold stopped");
     Ok(())
 }

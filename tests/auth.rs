@@ -275,3 +275,23 @@ async fn pages_carry_a_nonce_based_content_security_policy() {
     let second = reqwest::get(format!("{}/login", app.base_url)).await.unwrap();
     assert_ne!(second.headers()["content-security-policy"].to_str().unwrap(), csp);
 }
+
+#[tokio::test]
+async fn account_requests_are_rate_limited_per_address() {
+    let app = support::spawn_app().await;
+    let browser = Browser::new(&app.base_url);
+    let limit = foothold::rate_limit::AUTH_REQUESTS_PER_WINDOW as usize;
+    let mut statuses = Vec::new();
+    for _ in 0..limit + 2 {
+        let response = browser.post("/api/auth/login", &[("login", "nobody"), ("password", "whatever123")]).await;
+        statuses.push(response.status().as_u16());
+        if response.status() == 429 {
+            assert!(response.headers().contains_key("retry-after"));
+            assert!(response.text().await.unwrap().starts_with("Too many attempts from your network."));
+        }
+    }
+    assert!(statuses[..limit].iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(statuses[limit..].iter().all(|s| *s == 429), "{statuses:?}");
+    // Reading who is signed in is never limited.
+    assert_eq!(browser.viewer().await, None);
+}

@@ -106,7 +106,9 @@ pub async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let addr = listener.local_addr().expect("local address");
     tokio::spawn(async move {
-        axum::serve(listener, app).await.expect("test server runs");
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .await
+            .expect("test server runs");
     });
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
     TestApp { base_url: format!("http://{addr}"), db, http }
