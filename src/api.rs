@@ -1,5 +1,6 @@
 //! Server functions, grouped by area. Each one checks the caller, validates
 //! its input and calls `db/` and `domain/`; nothing else.
 
+pub mod admin;
 pub mod auth;
 pub mod catalog;

@@ -5,13 +5,16 @@ use std::process::ExitCode;
 
 use foothold::config::Config;
 
-const USAGE: &str = "usage: foothold [serve | seed-demo | seed-synthetic [options] | help]
+const USAGE: &str =
+    "usage: foothold [serve | seed-demo | seed-synthetic [options] | create-admin USERNAME EMAIL | help]
 
   serve           run the web server (default)
   seed-demo       load the demo curriculum into the database; safe to run again
   seed-synthetic  write a large data set for benchmarks into an empty database:
                     --users N (10000)  --modules N (100)
                     --content-per-module N (10)  --progress N (1000000)
+  create-admin    create an active administrator; the password is read from
+                  FOOTHOLD_ADMIN_PASSWORD or, if unset, from the first line of stdin
 
 Configuration comes from the environment: MONGODB_URI, FOOTHOLD_DATABASE,
 FOOTHOLD_ADDR, FOOTHOLD_SITE_ROOT, RUST_LOG, FOOTHOLD_LOG_FORMAT (see README).";
@@ -42,6 +45,14 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        "create-admin" => {
+            let mut args = std::env::args().skip(2);
+            let (Some(username), Some(email)) = (args.next(), args.next()) else {
+                eprintln!("foothold: create-admin needs a username and an email\n\n{USAGE}");
+                return ExitCode::from(2);
+            };
+            create_admin(&config, &username, &email).await
+        }
         other => {
             eprintln!("foothold: unknown command {other:?}\n\n{USAGE}");
             return ExitCode::from(2);
@@ -72,4 +83,23 @@ fn synthetic_size(mut args: impl Iterator<Item = String>) -> Result<foothold::se
         }
     }
     Ok(size)
+}
+
+async fn create_admin(config: &Config, username: &str, email: &str) -> Result<(), String> {
+    let password = match std::env::var("FOOTHOLD_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            eprintln!("Password for {username} (one line on stdin):");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    foothold::db::indexes::ensure_indexes(&db).await.map_err(|e| e.to_string())?;
+    let admin = foothold::auth::bootstrap::create_admin(&db, username, email, &password).await?;
+    println!("Created active administrator {} ({}).", admin.username, admin.email);
+    Ok(())
 }

@@ -5,32 +5,9 @@ mod support;
 
 use mongodb::bson::{Document, doc};
 use reqwest::header::{ACCEPT, LOCATION, SET_COOKIE};
+use support::Browser;
 
 use foothold::db::collections::USERS;
-
-struct Browser {
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Browser {
-    fn new(base: &str) -> Browser {
-        let http =
-            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { base: base.to_string(), http }
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http.post(format!("{}{path}", self.base)).header(ACCEPT, "text/html").form(form).send().await.unwrap()
-    }
-
-    async fn viewer(&self) -> Option<serde_json::Value> {
-        let response = self.http.post(format!("{}/api/auth/me", self.base)).send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        let value: serde_json::Value = response.json().await.unwrap();
-        (!value.is_null()).then_some(value)
-    }
-}
 
 const PASSWORD: &str = "correct horse battery staple";
 

@@ -97,3 +97,27 @@ fn sigterm_stops_the_server_gracefully() {
     assert!(stdout.contains("shutting down"), "{stdout}");
     assert!(stdout.contains("Foothold stopped"), "{stdout}");
 }
+
+#[test]
+fn create_admin_makes_an_active_administrator_without_default_credentials() {
+    let database = support::unique_database();
+    let run = |password: &str| {
+        foothold()
+            .args(["create-admin", "first_admin", "first@example.com"])
+            .env("MONGODB_URI", support::ferretdb_uri())
+            .env("FOOTHOLD_DATABASE", &database)
+            .env("FOOTHOLD_ADMIN_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let weak = run("password123");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("most common"));
+    let ok = run("a long and unusual passphrase");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("Created active administrator first_admin"));
+    let again = run("a long and unusual passphrase");
+    assert!(!again.status.success(), "a second account with the same name");
+    let missing = foothold().args(["create-admin", "only_name"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}

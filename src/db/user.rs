@@ -262,3 +262,18 @@ pub async fn record_login(db: &Database, id: ObjectId) -> Result<(), RepoError> 
         .await?;
     Ok(())
 }
+
+/// Sets an administrator's `adminStatus`; students are refused (they have none).
+pub async fn set_admin_status(db: &Database, id: ObjectId, status: AdminStatus) -> Result<(), RepoError> {
+    let result = db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": id, "role": Role::Admin.as_str() },
+            doc! { "$set": { "adminStatus": status.as_str(), "updatedAt": DateTime::now() } },
+        )
+        .await?;
+    if result.matched_count == 0 {
+        return Err(RepoError::NotFound("Administrator"));
+    }
+    Ok(())
+}

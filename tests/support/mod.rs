@@ -113,3 +113,34 @@ pub async fn spawn_app() -> TestApp {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
     TestApp { base_url: format!("http://{addr}"), db, http }
 }
+
+/// A client with a cookie jar that posts forms like a browser without JavaScript.
+pub struct Browser {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let http =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { base: base.to_string(), http }
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn viewer(&self) -> Option<serde_json::Value> {
+        let response = self.http.post(format!("{}/api/auth/me", self.base)).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let value: serde_json::Value = response.json().await.unwrap();
+        (!value.is_null()).then_some(value)
+    }
+}

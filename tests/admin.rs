@@ -1,0 +1,103 @@
+//! Roles and administrator approval; every admin server function refuses
+//! anyone but an active administrator.
+
+mod support;
+
+use mongodb::bson::{Document, doc};
+use support::Browser;
+
+use foothold::auth::bootstrap::create_admin;
+use foothold::db::collections::USERS;
+
+const PASSWORD: &str = "a long and unusual passphrase";
+
+async fn register(app: &support::TestApp, username: &str, role: Option<&str>) -> Browser {
+    let browser = Browser::new(&app.base_url);
+    let email = format!("{username}@example.com");
+    let mut form = vec![
+        ("form[username]", username),
+        ("form[email]", email.as_str()),
+        ("form[password]", PASSWORD),
+        ("form[password_confirm]", PASSWORD),
+    ];
+    if let Some(role) = role {
+        form.push(("form[role]", role));
+    }
+    assert_eq!(browser.post("/api/auth/register", &form).await.status(), 302);
+    browser
+}
+
+async fn id_of(app: &support::TestApp, username: &str) -> String {
+    let user = app.db.collection::<Document>(USERS).find_one(doc! { "username": username }).await.unwrap().unwrap();
+    user.get_object_id("_id").unwrap().to_hex()
+}
+
+async fn admin_status(app: &support::TestApp, username: &str) -> String {
+    let user = app.db.collection::<Document>(USERS).find_one(doc! { "username": username }).await.unwrap().unwrap();
+    user.get_str("adminStatus").unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_first_admin_comes_from_the_command_and_approves_others() {
+    let app = support::spawn_app().await;
+    create_admin(&app.db, "root_admin", "root@example.com", PASSWORD).await.unwrap();
+    assert_eq!(admin_status(&app, "root_admin").await, "active");
+    assert!(
+        create_admin(&app.db, "weak_admin", "weak@example.com", "password123").await.unwrap_err().contains("common")
+    );
+    assert!(create_admin(&app.db, "root_admin", "other@example.com", PASSWORD).await.unwrap_err().contains("taken"));
+
+    let pending = register(&app, "new_admin", Some("admin")).await;
+    assert_eq!(admin_status(&app, "new_admin").await, "pending");
+    let refused = pending.post("/api/admin/approve_admin", &[("user_id", &id_of(&app, "new_admin").await)]).await;
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("waiting for approval"));
+
+    let root = Browser::new(&app.base_url);
+    root.post("/api/auth/login", &[("login", "root_admin"), ("password", PASSWORD)]).await;
+    let new_admin = id_of(&app, "new_admin").await;
+    let approved = root.post("/api/admin/approve_admin", &[("user_id", &new_admin)]).await;
+    assert!(approved.status().is_success() || approved.status().is_redirection(), "{}", approved.status());
+    assert_eq!(admin_status(&app, "new_admin").await, "active");
+
+    // The approved admin may now act; suspension takes effect on the next request.
+    let suspended_ok = root.post("/api/admin/suspend_admin", &[("user_id", &new_admin)]).await;
+    assert!(suspended_ok.status().is_success() || suspended_ok.status().is_redirection(), "{}", suspended_ok.status());
+    let suspended = pending.post("/api/admin/approve_admin", &[("user_id", &new_admin)]).await;
+    assert_eq!(suspended.status(), 403);
+    assert!(suspended.text().await.unwrap().contains("suspended"));
+
+    let me = id_of(&app, "root_admin").await;
+    let own = root.post("/api/admin/suspend_admin", &[("user_id", &me)]).await;
+    assert_eq!(own.status(), 403, "an admin cannot suspend themself");
+    let student = register(&app, "student", None).await;
+    drop(student);
+    let not_admin = root.post("/api/admin/approve_admin", &[("user_id", &id_of(&app, "student").await)]).await;
+    assert_eq!(not_admin.status(), 404, "students have no admin status to approve");
+}
+
+/// Walks every registered server function under `/api/admin/` and calls it as
+/// an anonymous visitor, a student and a pending admin: none gets through.
+#[tokio::test]
+async fn every_admin_server_function_refuses_everyone_but_active_admins() {
+    let app = support::spawn_app().await;
+    let anonymous = Browser::new(&app.base_url);
+    let student = register(&app, "plain_student", None).await;
+    let pending = register(&app, "pending_admin", Some("admin")).await;
+    let target = id_of(&app, "pending_admin").await;
+
+    let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .filter(|path| path.starts_with("/api/admin/"))
+        .collect();
+    assert!(paths.len() >= 2, "admin server functions registered: {paths:?}");
+    for path in paths {
+        let as_anonymous = anonymous.post(path, &[("user_id", &target)]).await.status();
+        assert_eq!(as_anonymous, 401, "{path} as anonymous");
+        let as_student = student.post(path, &[("user_id", &target)]).await.status();
+        assert_eq!(as_student, 403, "{path} as student");
+        let as_pending = pending.post(path, &[("user_id", &target)]).await.status();
+        assert_eq!(as_pending, 403, "{path} as pending admin");
+    }
+    assert_eq!(admin_status(&app, "pending_admin").await, "pending", "nothing changed");
+}
