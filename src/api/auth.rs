@@ -24,15 +24,10 @@ mod server {
     use tower_sessions::Session;
 
     use crate::error::AppError;
-    use crate::server::{AppState, fail, state};
+    use crate::server::{AppState, state};
 
     pub async fn context() -> Result<(AppState, Session), AppError> {
-        let state = state()?;
-        let session = leptos_axum::extract::<Session>().await.map_err(|e| {
-            tracing::error!(error = %e, "no session layer on this request");
-            fail(AppError::Internal)
-        })?;
-        Ok((state, session))
+        Ok((state()?, crate::auth::session::request_session().await?))
     }
 
     /// A path on this site to go to after signing in; anything else goes to the catalog.
@@ -160,9 +155,7 @@ pub async fn logout() -> Result<(), AppError> {
 /// The signed-in user, or `None`.
 #[server(endpoint = "auth/me")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    let (state, session) = server::context().await?;
-    let max_age = i64::try_from(state.session_max.as_millis()).unwrap_or(i64::MAX);
-    let user = crate::auth::session::current_user(&state.db, &session, max_age).await.map_err(crate::server::fail)?;
+    let user = crate::auth::session::request_user().await?;
     Ok(user.map(|u| Viewer {
         display_name: u.profile.display_name.clone().unwrap_or_else(|| u.username.clone()),
         username: u.username,

@@ -10,16 +10,7 @@ pub const ADMINS_ONLY: &str = "Only administrators can do this.";
 
 /// The signed-in user, or 401.
 pub async fn require_user() -> Result<User, AppError> {
-    let state = crate::server::state()?;
-    let session = leptos_axum::extract::<tower_sessions::Session>().await.map_err(|e| {
-        tracing::error!(error = %e, "no session layer on this request");
-        fail(AppError::Internal)
-    })?;
-    let max_age = i64::try_from(state.session_max.as_millis()).unwrap_or(i64::MAX);
-    match super::session::current_user(&state.db, &session, max_age).await.map_err(fail)? {
-        Some(user) => Ok(user),
-        None => Err(fail(AppError::Unauthorized(SIGN_IN_FIRST.into()))),
-    }
+    super::session::request_user().await?.ok_or_else(|| fail(AppError::Unauthorized(SIGN_IN_FIRST.into())))
 }
 
 /// Why `user` may not act as an administrator, or `None` when they may.

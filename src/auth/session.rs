@@ -17,6 +17,22 @@ fn session_error(err: tower_sessions::session::Error) -> AppError {
     AppError::Unavailable
 }
 
+/// The session of the request being served (inside a server function or a page render).
+pub async fn request_session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer on this request");
+        crate::server::fail(AppError::Internal)
+    })
+}
+
+/// The signed-in user of the request being served, if any (see [`current_user`]).
+pub async fn request_user() -> Result<Option<User>, AppError> {
+    let state = crate::server::state()?;
+    let session = request_session().await?;
+    let max_age = i64::try_from(state.session_max.as_millis()).unwrap_or(i64::MAX);
+    current_user(&state.db, &session, max_age).await.map_err(crate::server::fail)
+}
+
 /// Starts a signed-in session for `user` under a new session id (so an id
 /// planted before sign-in is worthless afterwards).
 pub async fn sign_in(session: &Session, user: ObjectId) -> Result<(), AppError> {
