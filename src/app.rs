@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
-use crate::pages::{CatalogPage, HomePage, LoginPage, NotFound, RegisterPage};
+use crate::pages::{CatalogPage, ForgotPasswordPage, HomePage, LoginPage, NotFound, RegisterPage, ResetPasswordPage};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,6 +60,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <SiteFooter />

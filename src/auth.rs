@@ -2,6 +2,8 @@
 
 pub mod bootstrap;
 pub mod guard;
+pub mod mailer;
 pub mod password;
+pub mod reset;
 pub mod session;
 pub mod session_store;

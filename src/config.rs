@@ -13,6 +13,7 @@
 //! | `FOOTHOLD_SECURE_COOKIES` | `false` | mark the session cookie `Secure` (set when served over HTTPS) |
 //! | `FOOTHOLD_SESSION_IDLE_MINUTES` | `30` | a session ends after this long without a request |
 //! | `FOOTHOLD_SESSION_MAX_HOURS` | `12` | a session ends this long after sign-in, active or not |
+//! | `FOOTHOLD_PUBLIC_URL` | `http://<FOOTHOLD_ADDR>` | the address learners use, for links in mail |
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -35,6 +36,8 @@ pub struct Config {
     pub session_idle: Duration,
     /// Absolute lifetime of a session from sign-in.
     pub session_max: Duration,
+    /// The site's address as learners reach it (no trailing slash), for links in mail.
+    pub public_url: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +139,14 @@ impl Config {
         let session_idle = whole("FOOTHOLD_SESSION_IDLE_MINUTES", "30", 24 * 60, 60)?;
         let session_max = whole("FOOTHOLD_SESSION_MAX_HOURS", "12", 24 * 30, 3600)?;
 
+        let public_url = get("FOOTHOLD_PUBLIC_URL", &format!("http://{addr}")).trim_end_matches('/').to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                name: "FOOTHOLD_PUBLIC_URL",
+                value: public_url,
+                reason: "it must start with http:// or https://".into(),
+            });
+        }
         Ok(Config {
             mongodb_uri,
             database,
@@ -148,6 +159,7 @@ impl Config {
             secure_cookies,
             session_idle,
             session_max,
+            public_url,
         })
     }
 }
@@ -174,6 +186,7 @@ mod tests {
         assert_eq!(c.request_timeout, Duration::from_secs(30));
         assert_eq!(c.db_timeout, Duration::from_secs(10));
         assert!(!c.secure_cookies);
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert_eq!((c.session_idle, c.session_max), (Duration::from_secs(1800), Duration::from_secs(12 * 3600)));
     }
 
@@ -206,6 +219,7 @@ mod tests {
             ("FOOTHOLD_SECURE_COOKIES", "yes"),
             ("FOOTHOLD_SESSION_IDLE_MINUTES", "0"),
             ("FOOTHOLD_SESSION_MAX_HOURS", "10000"),
+            ("FOOTHOLD_PUBLIC_URL", "foothold.example"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert!(err.to_string().starts_with(&format!("{name}=")), "{err}");

@@ -4,10 +4,12 @@ pub mod catalog;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod password_reset;
 pub mod register;
 
 pub use catalog::CatalogPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use password_reset::{ForgotPasswordPage, ResetPasswordPage};
 pub use register::RegisterPage;

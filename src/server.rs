@@ -28,6 +28,10 @@ pub struct AppState {
     pub db: Database,
     /// Absolute session lifetime, checked on every read of the signed-in user.
     pub session_max: Duration,
+    /// Where mail (password-reset links) goes.
+    pub mailer: std::sync::Arc<dyn crate::auth::mailer::Mailer>,
+    /// The site's public address, for links in mail.
+    pub public_url: String,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -61,10 +65,25 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// The whole application as an axum router; tests serve it on a free port.
+/// The whole application as an axum router, sending mail to the log.
 pub fn router(config: &Config, db: Database) -> Router {
+    router_with_mailer(config, db, std::sync::Arc::new(crate::auth::mailer::LogMailer))
+}
+
+/// The whole application with a chosen mailer; tests serve it on a free port.
+pub fn router_with_mailer(
+    config: &Config,
+    db: Database,
+    mailer: std::sync::Arc<dyn crate::auth::mailer::Mailer>,
+) -> Router {
     let sessions = session_layer(config, &db);
-    let state = AppState { leptos_options: leptos_options(config), db, session_max: config.session_max };
+    let state = AppState {
+        leptos_options: leptos_options(config),
+        db,
+        session_max: config.session_max,
+        mailer,
+        public_url: config.public_url.clone(),
+    };
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(healthz))

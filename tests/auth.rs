@@ -272,3 +272,73 @@ async fn account_requests_are_rate_limited_per_address() {
     // Reading who is signed in is never limited.
     assert_eq!(browser.viewer().await, None);
 }
+
+#[tokio::test]
+async fn password_reset_by_mailed_single_use_link_ends_every_session() {
+    let (app, mail) = support::spawn_app_with_mail().await;
+    let laptop = Browser::new(&app.base_url);
+    laptop.post("/api/auth/register", &registration("ada", "ada@example.com")).await;
+    let phone = Browser::new(&app.base_url);
+    phone.post("/api/auth/login", &[("login", "ada"), ("password", PASSWORD)]).await;
+    assert!(laptop.viewer().await.is_some() && phone.viewer().await.is_some());
+
+    let anonymous = Browser::new(&app.base_url);
+    let unknown = anonymous.post("/api/auth/forgot", &[("email", "nobody@example.com")]).await;
+    let known = anonymous.post("/api/auth/forgot", &[("email", " ADA@example.com ")]).await;
+    assert_eq!(unknown.status(), known.status(), "the answer must not reveal accounts");
+    assert_eq!(mail.sent().len(), 1, "only the real account gets mail");
+    let message = &mail.sent()[0];
+    assert_eq!(message.to, "ada@example.com");
+    let link = message.body.lines().find(|l| l.contains("/reset-password/")).unwrap().trim().to_string();
+    let token = link.rsplit('/').next().unwrap().to_string();
+    assert_eq!(token.len(), 32);
+    let stored = app.db.collection::<Document>(USERS).find_one(doc! { "username": "ada" }).await.unwrap().unwrap();
+    let security = stored.get_document("security").unwrap();
+    assert_ne!(security.get_str("passwordResetToken").unwrap(), token, "the token is stored hashed");
+
+    let weak = anonymous
+        .post("/api/auth/reset", &[("token", &token), ("password", "password123"), ("password_confirm", "password123")])
+        .await;
+    assert_eq!(weak.status(), 422);
+    let new_password = "a brand new unusual passphrase";
+    let reset = anonymous
+        .post("/api/auth/reset", &[("token", &token), ("password", new_password), ("password_confirm", new_password)])
+        .await;
+    assert_eq!(reset.status(), 302);
+    assert_eq!(reset.headers()[LOCATION], "/login?reset=1");
+    assert_eq!(laptop.viewer().await, None, "sessions from before the reset are ended");
+    assert_eq!(phone.viewer().await, None);
+
+    let again = anonymous
+        .post("/api/auth/reset", &[("token", &token), ("password", new_password), ("password_confirm", new_password)])
+        .await;
+    assert_eq!(again.status(), 403, "a token works once");
+    let old = anonymous.post("/api/auth/login", &[("login", "ada"), ("password", PASSWORD)]).await;
+    assert_eq!(old.status(), 401);
+    let new = anonymous.post("/api/auth/login", &[("login", "ada"), ("password", new_password)]).await;
+    assert_eq!(new.status(), 302);
+
+    // An expired link is refused.
+    anonymous.post("/api/auth/forgot", &[("email", "ada@example.com")]).await;
+    let token = mail.sent()[1]
+        .body
+        .lines()
+        .find(|l| l.contains("/reset-password/"))
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    app.db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "username": "ada" },
+            doc! { "$set": { "security.passwordResetExpires": mongodb::bson::DateTime::from_millis(0) } },
+        )
+        .await
+        .unwrap();
+    let expired = anonymous
+        .post("/api/auth/reset", &[("token", &token), ("password", PASSWORD), ("password_confirm", PASSWORD)])
+        .await;
+    assert_eq!(expired.status(), 403);
+}

@@ -67,3 +67,13 @@ test('a form on another site cannot post to Foothold', async ({ page, baseURL })
   await Promise.all([page.waitForURL(`${baseURL}/api/auth/register`), page.getByRole('button', { name: 'Go' }).click()]);
   await expect(page.locator('body')).toHaveText('Cross-site request refused.');
 });
+
+test('asking for a reset link answers the same for any address', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page).toHaveURL(/\/forgot-password$/);
+  await page.getByLabel('Email').fill('nobody-here@example.com');
+  await page.getByRole('button', { name: 'Send the link' }).click();
+  await expect(page.getByTestId('reset-sent')).toContainText('If an account uses that email');
+});

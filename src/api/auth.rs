@@ -163,3 +163,73 @@ pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
         theme: u.preferences.theme,
     }))
 }
+
+/// What `/forgot-password` says whether or not the address has an account.
+pub const RESET_SENT: &str =
+    "If an account uses that email, a link to choose a new password is on its way. It works for 30 minutes.";
+
+/// Mails a single-use reset link to the account with this email, if any.
+/// The answer is the same either way, so the form reveals no accounts.
+#[server(endpoint = "auth/forgot")]
+pub async fn request_password_reset(email: String) -> Result<String, AppError> {
+    use crate::auth::mailer::Mail;
+    use crate::server::fail;
+
+    let state = crate::server::state()?;
+    let email = email.trim().to_lowercase();
+    if !crate::model::validation::is_valid_email(&email) {
+        let mut errors = crate::model::FieldErrors::new();
+        errors.add("email", "Please provide a valid email");
+        return Err(fail(AppError::Invalid(errors)));
+    }
+    if let Some(user) = crate::db::user::find_by_login(&state.db, &email).await.map_err(|e| fail(e.into()))? {
+        let token = crate::auth::reset::issue(&state.db, &user).await.map_err(|e| fail(e.into()))?;
+        state.mailer.send(Mail {
+            to: user.email.clone(),
+            subject: "Choose a new Foothold password".into(),
+            body: format!(
+                "Someone (hopefully you) asked to reset the password of {}.\n\nChoose a new one here within {} minutes:\n{}/reset-password/{token}\n\nIf it was not you, ignore this message; your password stays as it is.",
+                user.username,
+                crate::auth::reset::TOKEN_MINUTES,
+                state.public_url
+            ),
+        });
+        tracing::info!(target: "security", event = "password_reset_requested", user = %user.id);
+    }
+    Ok(RESET_SENT.into())
+}
+
+/// Sets a new password with a reset token, then ends every session of the account.
+#[server(endpoint = "auth/reset")]
+pub async fn reset_password(token: String, password: String, password_confirm: String) -> Result<(), AppError> {
+    use crate::server::fail;
+
+    let state = crate::server::state()?;
+    let mut errors = crate::model::FieldErrors::new();
+    crate::model::user::validate_password(&mut errors, "password", &password);
+    if errors.is_empty() && crate::auth::password::is_common(&password) {
+        errors.add("password", "This password is among the most common ones; choose one that is harder to guess");
+    }
+    if password != password_confirm {
+        errors.add("passwordConfirm", "The two passwords do not match");
+    }
+    if !errors.is_empty() {
+        return Err(fail(AppError::Invalid(errors)));
+    }
+    let hash = crate::auth::password::hash(password).await.map_err(|e| {
+        tracing::error!(error = %e, "hashing failed");
+        fail(AppError::Internal)
+    })?;
+    let Some(user) = crate::auth::reset::redeem(&state.db, &token, &hash).await.map_err(|e| fail(e.into()))? else {
+        return Err(fail(AppError::Forbidden(
+            "This reset link is invalid, used or expired. Ask for a new one.".into(),
+        )));
+    };
+    let ended = crate::auth::session_store::MongoSessionStore::new(&state.db)
+        .end_sessions_of(&user.to_hex(), None)
+        .await
+        .map_err(|e| fail(e.into()))?;
+    tracing::info!(target: "security", event = "password_reset", user = %user, sessions_ended = ended);
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
+}

@@ -12,11 +12,17 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || form_error(action.value().get());
+    let was_reset = move || query.read().get("reset").is_some();
     view! {
         <Title text="Sign in" />
         <section class="mx-auto w-full max-w-md">
             <h1 class="text-3xl font-bold">"Sign in"</h1>
             <p class="mt-2 text-muted">"Welcome back. Pick up where you left off."</p>
+            <Show when=was_reset>
+                <p role="status" class="mt-4 rounded border border-brand/40 p-3 text-sm text-brand">
+                    "Your password was changed and every device was signed out. Sign in with the new password."
+                </p>
+            </Show>
             <ActionForm action=action attr:class="mt-6 flex flex-col gap-3" attr:aria-label="Sign in">
                 <input type="hidden" name="next" prop:value=next />
                 <Field
@@ -40,7 +46,12 @@ pub fn LoginPage() -> impl IntoView {
                     label="Sign in"
                 />
             </ActionForm>
-            <p class="mt-4 text-sm text-muted">
+            <p class="mt-4 text-sm">
+                <a href="/forgot-password" class="text-brand underline">
+                    "Forgot your password?"
+                </a>
+            </p>
+            <p class="mt-2 text-sm text-muted">
                 "New to Foothold? "
                 <a href="/register" class="text-brand underline">
                     "Create an account"

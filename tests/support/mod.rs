@@ -101,8 +101,14 @@ impl TestApp {
 
 /// The real router on a free port, with its own database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_mail().await.0
+}
+
+/// Like [`spawn_app`], keeping sent mail in memory so a test can follow its links.
+pub async fn spawn_app_with_mail() -> (TestApp, foothold::auth::mailer::MemoryMailer) {
     let (config, db) = fresh_database().await;
-    let app = foothold::server::router(&config, db.clone());
+    let mailer = foothold::auth::mailer::MemoryMailer::default();
+    let app = foothold::server::router_with_mailer(&config, db.clone(), std::sync::Arc::new(mailer.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let addr = listener.local_addr().expect("local address");
     tokio::spawn(async move {
@@ -111,7 +117,7 @@ pub async fn spawn_app() -> TestApp {
             .expect("test server runs");
     });
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
-    TestApp { base_url: format!("http://{addr}"), db, http }
+    (TestApp { base_url: format!("http://{addr}"), db, http }, mailer)
 }
 
 /// A client with a cookie jar that posts forms like a browser without JavaScript.
