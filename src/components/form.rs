@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::model::FieldErrors;
 
 /// The per-field errors of a failed submission (empty otherwise).
-pub fn field_errors(result: Option<Result<(), AppError>>) -> FieldErrors {
+pub fn field_errors<T>(result: Option<Result<T, AppError>>) -> FieldErrors {
     match result {
         Some(Err(AppError::Invalid(errors))) => errors,
         _ => FieldErrors::new(),
@@ -14,11 +14,22 @@ pub fn field_errors(result: Option<Result<(), AppError>>) -> FieldErrors {
 }
 
 /// The form-level message of a failed submission that is not about one field.
-pub fn form_error(result: Option<Result<(), AppError>>) -> Option<String> {
+pub fn form_error<T>(result: Option<Result<T, AppError>>) -> Option<String> {
     match result {
-        Some(Err(AppError::Invalid(_))) | Some(Ok(())) | None => None,
+        Some(Err(AppError::Invalid(_))) | Some(Ok(_)) | None => None,
         Some(Err(err)) => Some(err.to_string()),
     }
+}
+
+/// For a server action's result: a function giving each field's message as a signal.
+pub fn field_messages<T>(
+    value: MappedSignal<Option<Result<T, AppError>>>,
+) -> impl Fn(&'static str) -> Signal<Option<String>> + Copy
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let errors = Memo::new(move |_| field_errors(value.get()));
+    move |field| Signal::derive(move || errors.read().get(field).map(str::to_string))
 }
 
 /// A labelled input; `error` is the message shown under it (and announced).

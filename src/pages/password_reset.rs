@@ -3,28 +3,22 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::auth::{RequestPasswordReset, ResetPassword};
-use crate::components::form::{Field, FormFooter, field_errors, form_error};
+use crate::components::form::{Field, FormFooter, field_messages, form_error};
 
 /// `/forgot-password`: ask for a reset link by email.
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let sent = move || action.value().get().and_then(|r| r.ok());
-    let email_error = Signal::derive(move || match action.value().get() {
-        Some(Err(crate::error::AppError::Invalid(errors))) => errors.get("email").map(str::to_string),
-        _ => None,
-    });
-    let message = Signal::derive(move || match action.value().get() {
-        Some(Err(crate::error::AppError::Invalid(_))) | Some(Ok(_)) | None => None,
-        Some(Err(err)) => Some(err.to_string()),
-    });
+    let error_of = field_messages(action.value());
+    let message = Signal::derive(move || form_error(action.value().get()));
     view! {
         <Title text="Forgot your password?" />
         <section class="mx-auto w-full max-w-md">
             <h1 class="text-3xl font-bold">"Forgot your password?"</h1>
             <p class="mt-2 text-muted">"Enter your account's email and we will send a link to choose a new one."</p>
             <ActionForm action=action attr:class="mt-6 flex flex-col gap-3" attr:aria-label="Ask for a reset link">
-                <Field name="email" id="email" label="Email" kind="email" autocomplete="email" required=true error=email_error />
+                <Field name="email" id="email" label="Email" kind="email" autocomplete="email" required=true error=error_of("email") />
                 <FormFooter message=message pending=action.pending() label="Send the link" />
             </ActionForm>
             <p role="status" class="mt-4 text-sm text-brand" data-testid="reset-sent">
@@ -40,8 +34,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let errors = Memo::new(move |_| field_errors(action.value().get()));
-    let error_of = move |field: &'static str| Signal::derive(move || errors.read().get(field).map(str::to_string));
+    let error_of = field_messages(action.value());
     view! {
         <Title text="Choose a new password" />
         <section class="mx-auto w-full max-w-md">

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::Register;
-use crate::components::form::{Field, FormFooter, field_errors, form_error};
+use crate::components::form::{Field, FormFooter, field_messages, form_error};
 use crate::model::ExperienceLevel;
 
 /// `/register`: create an account. The server checks every rule and answers
@@ -10,8 +10,7 @@ use crate::model::ExperienceLevel;
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
-    let errors = Memo::new(move |_| field_errors(action.value().get()));
-    let error_of = move |field: &'static str| Signal::derive(move || errors.read().get(field).map(str::to_string));
+    let error_of = field_messages(action.value());
     let form_message = move || form_error(action.value().get());
     view! {
         <Title text="Create an account" />
