@@ -342,3 +342,18 @@ async fn password_reset_by_mailed_single_use_link_ends_every_session() {
         .await;
     assert_eq!(expired.status(), 403);
 }
+
+#[tokio::test]
+async fn oversized_request_bodies_are_refused() {
+    let app = support::spawn_app().await;
+    let huge = "x".repeat(foothold::server::MAX_BODY_BYTES + 1);
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/auth/login", app.base_url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("login=ada&password={huge}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(app.db.collection::<Document>(USERS).count_documents(doc! {}).await.unwrap(), 0);
+}
