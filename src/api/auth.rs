@@ -74,19 +74,11 @@ pub async fn register(form: RegisterForm) -> Result<(), AppError> {
         Ok(valid) => (Some(valid), crate::model::FieldErrors::new()),
         Err(errors) => (None, errors),
     };
-    if errors.get("password").is_none() && crate::auth::password::is_common(&input.password) {
-        errors.add("password", "This password is among the most common ones; choose one that is harder to guess");
-    }
-    if password_confirm != input.password {
-        errors.add("passwordConfirm", "The two passwords do not match");
-    }
+    crate::auth::password::check_new_password(&mut errors, &input.password, &password_confirm);
     let Some(valid) = valid.filter(|_| errors.is_empty()) else {
         return Err(fail(AppError::Invalid(errors)));
     };
-    let hash = crate::auth::password::hash(valid.password.clone()).await.map_err(|e| {
-        tracing::error!(error = %e, "hashing failed");
-        fail(AppError::Internal)
-    })?;
+    let hash = crate::auth::password::hash(valid.password.clone()).await.map_err(|e| fail(e.into()))?;
     let user = crate::db::user::create(&state.db, &valid, &hash).await.map_err(|e| fail(e.into()))?;
     tracing::info!(target: "security", event = "register", user = %user.id, role = %user.role);
     crate::auth::session::sign_in(&session, user.id).await.map_err(fail)?;
@@ -117,10 +109,7 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         return Err(fail(AppError::Unauthorized(locked_message(minutes))));
     }
     let stored = crate::db::user::password_hash(db, user.id).await.map_err(|e| fail(e.into()))?.unwrap_or_default();
-    let ok = password::verify(password, stored).await.map_err(|e| {
-        tracing::error!(error = %e, "verifying failed");
-        fail(AppError::Internal)
-    })?;
+    let ok = password::verify(password, stored).await.map_err(|e| fail(e.into()))?;
     if !ok {
         let locked = crate::db::user::record_failed_login(db, &user).await.map_err(|e| fail(e.into()))?;
         if locked.is_some() {
@@ -207,19 +196,11 @@ pub async fn reset_password(token: String, password: String, password_confirm: S
     let state = crate::server::state()?;
     let mut errors = crate::model::FieldErrors::new();
     crate::model::user::validate_password(&mut errors, "password", &password);
-    if errors.is_empty() && crate::auth::password::is_common(&password) {
-        errors.add("password", "This password is among the most common ones; choose one that is harder to guess");
-    }
-    if password != password_confirm {
-        errors.add("passwordConfirm", "The two passwords do not match");
-    }
+    crate::auth::password::check_new_password(&mut errors, &password, &password_confirm);
     if !errors.is_empty() {
         return Err(fail(AppError::Invalid(errors)));
     }
-    let hash = crate::auth::password::hash(password).await.map_err(|e| {
-        tracing::error!(error = %e, "hashing failed");
-        fail(AppError::Internal)
-    })?;
+    let hash = crate::auth::password::hash(password).await.map_err(|e| fail(e.into()))?;
     let Some(user) = crate::auth::reset::redeem(&state.db, &token, &hash).await.map_err(|e| fail(e.into()))? else {
         return Err(fail(AppError::Forbidden(
             "This reset link is invalid, used or expired. Ask for a new one.".into(),

@@ -17,10 +17,14 @@ pub async fn create_admin(db: &Database, username: &str, email: &str, password: 
         role: Some("admin".into()),
         ..NewUserInput::default()
     };
-    let valid = input.validate().map_err(|errors| errors.to_string())?;
-    if super::password::is_common(password) {
-        return Err("That password is among the most common ones; choose one that is harder to guess.".into());
-    }
+    let (valid, mut errors) = match input.validate() {
+        Ok(valid) => (Some(valid), crate::model::FieldErrors::new()),
+        Err(errors) => (None, errors),
+    };
+    super::password::check_new_password(&mut errors, password, password);
+    let Some(valid) = valid.filter(|_| errors.is_empty()) else {
+        return Err(errors.to_string());
+    };
     let hash = super::password::hash(password.to_string()).await.map_err(|e| e.to_string())?;
     let created = user::create(db, &valid, &hash).await.map_err(|e| match e {
         crate::db::error::RepoError::Invalid(errors) => errors.to_string(),

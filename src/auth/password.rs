@@ -10,6 +10,28 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 
+/// The message for a password on the common-passwords list.
+pub const TOO_COMMON: &str = "This password is among the most common ones; choose one that is harder to guess";
+
+/// The rules beyond length for a password being set (sign-up, reset, the
+/// admin command): not a common one (checked only when it passed the length
+/// rules), and typed the same twice.
+pub fn check_new_password(errors: &mut crate::model::FieldErrors, password: &str, confirm: &str) {
+    if errors.get("password").is_none() && is_common(password) {
+        errors.add("password", TOO_COMMON);
+    }
+    if password != confirm {
+        errors.add("passwordConfirm", "The two passwords do not match");
+    }
+}
+
+impl From<PasswordError> for crate::error::AppError {
+    fn from(err: PasswordError) -> Self {
+        tracing::error!(error = %err, "password hashing failed");
+        crate::error::AppError::Internal
+    }
+}
+
 /// m = 19456 KiB, t = 2, p = 1.
 pub const MEMORY_KIB: u32 = 19_456;
 pub const ITERATIONS: u32 = 2;
