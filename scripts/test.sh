@@ -39,6 +39,8 @@ export FOOTHOLD_DATABASE=foothold_e2e
 export FOOTHOLD_SITE_ROOT="$ROOT/target/site"
 export FOOTHOLD_ADDR="127.0.0.1:$(free_port)"
 export RUST_LOG="${RUST_LOG:-warn}"
+# Every browser test signs in from 127.0.0.1; the limit itself has its own test.
+export FOOTHOLD_AUTH_RATE_LIMIT=1000
 target/debug/foothold seed-demo
 target/debug/foothold serve >"$WORK/app.log" 2>&1 &
 APP_PID=$!

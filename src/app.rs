@@ -6,15 +6,22 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
-use crate::pages::{CatalogPage, ForgotPasswordPage, HomePage, LoginPage, NotFound, RegisterPage, ResetPasswordPage};
+use crate::pages::{
+    CatalogPage, ForgotPasswordPage, HomePage, LoginPage, NotFound, RegisterPage, ResetPasswordPage, SettingsPage,
+    TwoFactorLoginPage,
+};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::security::content_security_policy();
+    #[cfg(feature = "ssr")]
+    let theme = crate::theme::from_request();
+    #[cfg(not(feature = "ssr"))]
+    let theme = crate::model::Theme::Dark;
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme="dark">
+        <html lang="en" data-theme=theme.as_str()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -59,7 +66,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
                         <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async />
                     </Routes>

@@ -7,3 +7,5 @@ pub mod password;
 pub mod reset;
 pub mod session;
 pub mod session_store;
+pub mod totp;
+pub mod two_factor;

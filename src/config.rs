@@ -38,6 +38,9 @@ pub struct Config {
     pub session_max: Duration,
     /// The site's address as learners reach it (no trailing slash), for links in mail.
     pub public_url: String,
+    /// Account requests (sign-in, sign-up, password and two-factor changes)
+    /// one client address may make per minute.
+    pub auth_rate_limit: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +142,15 @@ impl Config {
         let session_idle = whole("FOOTHOLD_SESSION_IDLE_MINUTES", "30", 24 * 60, 60)?;
         let session_max = whole("FOOTHOLD_SESSION_MAX_HOURS", "12", 24 * 30, 3600)?;
 
+        let rate_text = get("FOOTHOLD_AUTH_RATE_LIMIT", "20");
+        let auth_rate_limit = rate_text.parse::<u32>().ok().filter(|n| (1..=100_000).contains(n)).ok_or_else(|| {
+            ConfigError::Invalid {
+                name: "FOOTHOLD_AUTH_RATE_LIMIT",
+                value: rate_text.clone(),
+                reason: "use a whole number of requests per minute from 1 to 100000".into(),
+            }
+        })?;
+
         let public_url = get("FOOTHOLD_PUBLIC_URL", &format!("http://{addr}")).trim_end_matches('/').to_string();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError::Invalid {
@@ -160,6 +172,7 @@ impl Config {
             session_idle,
             session_max,
             public_url,
+            auth_rate_limit,
         })
     }
 }
@@ -187,6 +200,7 @@ mod tests {
         assert_eq!(c.db_timeout, Duration::from_secs(10));
         assert!(!c.secure_cookies);
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.auth_rate_limit, 20);
         assert_eq!((c.session_idle, c.session_max), (Duration::from_secs(1800), Duration::from_secs(12 * 3600)));
     }
 
@@ -220,6 +234,7 @@ mod tests {
             ("FOOTHOLD_SESSION_IDLE_MINUTES", "0"),
             ("FOOTHOLD_SESSION_MAX_HOURS", "10000"),
             ("FOOTHOLD_PUBLIC_URL", "foothold.example"),
+            ("FOOTHOLD_AUTH_RATE_LIMIT", "0"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert!(err.to_string().starts_with(&format!("{name}=")), "{err}");

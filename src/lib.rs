@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod theme;
 
 #[cfg(feature = "ssr")]
 pub mod auth;

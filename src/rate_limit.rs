@@ -13,17 +13,22 @@ use axum::http::{HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Account requests one IP may make per window.
-pub const AUTH_REQUESTS_PER_WINDOW: u32 = 20;
+/// The window the limit counts in (`FOOTHOLD_AUTH_RATE_LIMIT` requests per window).
 pub const WINDOW: Duration = Duration::from_secs(60);
 
 /// Fixed-window counters per client address, in this process.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RateLimiter {
+    limit: u32,
     windows: Arc<Mutex<HashMap<IpAddr, (Instant, u32)>>>,
 }
 
 impl RateLimiter {
+    /// A limiter allowing `limit` account requests per address per [`WINDOW`].
+    pub fn new(limit: u32) -> RateLimiter {
+        RateLimiter { limit, windows: Arc::default() }
+    }
+
     /// Counts one request from `ip` at `now`; `Err(wait)` when over the limit.
     pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         let mut windows = self.windows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -36,7 +41,7 @@ impl RateLimiter {
             *count = 0;
         }
         *count += 1;
-        if *count > AUTH_REQUESTS_PER_WINDOW { Err(WINDOW.saturating_sub(now.duration_since(*start))) } else { Ok(()) }
+        if *count > self.limit { Err(WINDOW.saturating_sub(now.duration_since(*start))) } else { Ok(()) }
     }
 }
 
@@ -82,11 +87,11 @@ mod tests {
 
     #[test]
     fn each_address_gets_its_own_window() {
-        let limiter = RateLimiter::default();
+        let limiter = RateLimiter::new(20);
         let now = Instant::now();
         let a = IpAddr::from([10, 0, 0, 1]);
         let b = IpAddr::from([10, 0, 0, 2]);
-        for _ in 0..AUTH_REQUESTS_PER_WINDOW {
+        for _ in 0..20 {
             assert!(limiter.check(a, now).is_ok());
         }
         let wait = limiter.check(a, now + Duration::from_secs(10)).unwrap_err();

@@ -32,6 +32,8 @@ pub struct AppState {
     pub mailer: std::sync::Arc<dyn crate::auth::mailer::Mailer>,
     /// The site's public address, for links in mail.
     pub public_url: String,
+    /// Whether cookies are marked `Secure` (served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -83,6 +85,7 @@ pub fn router_with_mailer(
         session_max: config.session_max,
         mailer,
         public_url: config.public_url.clone(),
+        secure_cookies: config.secure_cookies,
     };
     let routes = generate_route_list(App);
     Router::new()
@@ -95,7 +98,7 @@ pub fn router_with_mailer(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
-            crate::rate_limit::RateLimiter::default(),
+            crate::rate_limit::RateLimiter::new(config.auth_rate_limit),
             crate::rate_limit::limit_account_requests,
         ))
         .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))

@@ -257,7 +257,7 @@ async fn pages_carry_a_nonce_based_content_security_policy() {
 async fn account_requests_are_rate_limited_per_address() {
     let app = support::spawn_app().await;
     let browser = Browser::new(&app.base_url);
-    let limit = foothold::rate_limit::AUTH_REQUESTS_PER_WINDOW as usize;
+    let limit = app.config.auth_rate_limit as usize;
     let mut statuses = Vec::new();
     for _ in 0..limit + 2 {
         let response = browser.post("/api/auth/login", &[("login", "nobody"), ("password", "whatever123")]).await;

@@ -119,15 +119,87 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         tracing::info!(target: "security", event = "login_failed", reason = "wrong_password", user = %user.id);
         return Err(fail(AppError::Unauthorized(BAD_CREDENTIALS.into())));
     }
-    crate::db::user::record_login(db, user.id).await.map_err(|e| fail(e.into()))?;
-    crate::auth::session::sign_in(&session, user.id).await.map_err(fail)?;
+    let next = safe_next(next.as_deref());
+    if user.security.two_factor_enabled {
+        crate::auth::session::await_second_factor(&session, user.id, &next).await.map_err(fail)?;
+        tracing::info!(target: "security", event = "login_awaiting_second_factor", user = %user.id);
+        leptos_axum::redirect(TWO_FACTOR_PAGE);
+        return Ok(());
+    }
+    finish_sign_in(&state, &session, &user, &next).await
+}
+
+/// Where a sign-in goes for its second factor.
+pub const TWO_FACTOR_PAGE: &str = "/login/two-factor";
+
+/// The end of every successful sign-in: attempts reset, `lastLogin`, a new
+/// session id, the learner's theme remembered by this browser.
+#[cfg(feature = "ssr")]
+async fn finish_sign_in(
+    state: &crate::server::AppState,
+    session: &tower_sessions::Session,
+    user: &crate::db::user::User,
+    next: &str,
+) -> Result<(), AppError> {
+    use crate::server::fail;
+    crate::db::user::record_login(&state.db, user.id).await.map_err(|e| fail(e.into()))?;
+    crate::auth::session::sign_in(session, user.id).await.map_err(fail)?;
+    crate::theme::remember(user.preferences.theme, state.secure_cookies);
     tracing::info!(target: "security", event = "login", user = %user.id);
-    leptos_axum::redirect(&safe_next(next.as_deref()));
+    leptos_axum::redirect(next);
     Ok(())
 }
 
+/// What the second step says when its time ran out (or it was never started).
+pub const SECOND_FACTOR_EXPIRED: &str = "Your sign-in timed out. Enter your username and password again.";
+
+/// The second step of signing in to an account with two-factor on: a code
+/// from the authenticator app or an unused recovery code. Wrong codes count
+/// towards the lockout like wrong passwords.
+#[server(endpoint = "auth/two-factor")]
+pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
+    use mongodb::bson::DateTime;
+
+    use crate::domain::lockout::{LOCK_MINUTES, minutes_left};
+    use crate::server::fail;
+
+    let (state, session) = server::context().await?;
+    let db = &state.db;
+    let expired = || fail(AppError::Unauthorized(SECOND_FACTOR_EXPIRED.into()));
+    let Some((id, next)) = crate::auth::session::pending_second_factor(&session).await? else {
+        return Err(expired());
+    };
+    let Some(user) = crate::db::user::get(db, id).await.map_err(|e| fail(e.into()))? else {
+        return Err(expired());
+    };
+    let now = DateTime::now();
+    if let Some(minutes) = minutes_left(user.security.lock_until.map(|t| t.timestamp_millis()), now.timestamp_millis())
+    {
+        return Err(fail(AppError::Unauthorized(locked_message(minutes))));
+    }
+    match crate::auth::two_factor::accept(db, id, &code, now).await.map_err(|e| fail(e.into()))? {
+        Some(proof) => {
+            if let crate::auth::two_factor::Proof::RecoveryCode { left } = proof {
+                tracing::info!(target: "security", event = "recovery_code_used", user = %id, left);
+            }
+            finish_sign_in(&state, &session, &user, &next).await
+        }
+        None => {
+            let locked = crate::db::user::record_failed_login(db, &user).await.map_err(|e| fail(e.into()))?;
+            tracing::info!(target: "security", event = "second_factor_failed", user = %id, locked = locked.is_some());
+            if locked.is_some() {
+                crate::auth::session::sign_out(&session).await.map_err(fail)?;
+                return Err(fail(AppError::Unauthorized(locked_message(LOCK_MINUTES))));
+            }
+            let mut errors = crate::model::FieldErrors::new();
+            errors.add("code", crate::api::settings::WRONG_CODE);
+            Err(fail(AppError::Invalid(errors)))
+        }
+    }
+}
+
 #[cfg(feature = "ssr")]
-fn locked_message(minutes: i64) -> String {
+pub(crate) fn locked_message(minutes: i64) -> String {
     let unit = if minutes == 1 { "minute" } else { "minutes" };
     format!("This account is locked after too many failed sign-ins. Try again in {minutes} {unit}.")
 }

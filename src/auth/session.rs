@@ -11,6 +11,11 @@ use crate::error::AppError;
 
 /// When the user signed in (milliseconds since the epoch), for the absolute timeout.
 const SIGNED_IN_AT: &str = "signed_in_at";
+/// A sign-in waiting for its second factor: the user id, when the password
+/// was accepted, and where to go afterwards. Not signed in until it is proven.
+const SECOND_FACTOR: &str = "second_factor";
+/// How long the second step of a sign-in may take.
+pub const SECOND_FACTOR_MINUTES: i64 = 5;
 
 fn session_error(err: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %err, "session store failed");
@@ -37,9 +42,29 @@ pub async fn request_user() -> Result<Option<User>, AppError> {
 /// planted before sign-in is worthless afterwards).
 pub async fn sign_in(session: &Session, user: ObjectId) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
+    session.remove_value(SECOND_FACTOR).await.map_err(session_error)?;
     session.insert(USER_KEY, user.to_hex()).await.map_err(session_error)?;
     session.insert(SIGNED_IN_AT, DateTime::now().timestamp_millis()).await.map_err(session_error)?;
     Ok(())
+}
+
+/// Remembers a sign-in whose password was right and that now needs the
+/// second factor (under a new session id, as for a full sign-in).
+pub async fn await_second_factor(session: &Session, user: ObjectId, next: &str) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    let pending = (user.to_hex(), DateTime::now().timestamp_millis(), next.to_string());
+    session.insert(SECOND_FACTOR, pending).await.map_err(session_error)
+}
+
+/// The user (and the page to go to) of a sign-in waiting for its second
+/// factor, if one is waiting and has not run out of time.
+pub async fn pending_second_factor(session: &Session) -> Result<Option<(ObjectId, String)>, AppError> {
+    let pending = session.get::<(String, i64, String)>(SECOND_FACTOR).await.map_err(session_error)?;
+    let now = DateTime::now().timestamp_millis();
+    Ok(pending.and_then(|(user, at, next)| {
+        let fresh = now - at <= SECOND_FACTOR_MINUTES * 60_000;
+        ObjectId::parse_str(user).ok().filter(|_| fresh).map(|id| (id, next))
+    }))
 }
 
 /// Ends the session: its document is deleted and the cookie cleared.

@@ -45,6 +45,10 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional, into)] error: MaybeProp<String>,
+    /// The value the field starts with (rendered by the server, so it shows before hydration).
+    #[prop(optional, into)]
+    value: Option<String>,
+    #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let described = move || error.get().map(|_| format!("{id}-error"));
@@ -60,6 +64,8 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 required=required
+                value=value
+                maxlength=maxlength
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described
                 class="rounded border border-line bg-surface px-3 py-2 text-fg focus:border-brand aria-[invalid=true]:border-red-500"

@@ -34,6 +34,11 @@ pub fn SiteHeader() -> impl IntoView {
                                             {me.display_name}
                                         </li>
                                         <li>
+                                            <a href="/settings" class="rounded px-2 py-1 hover:text-brand">
+                                                "Settings"
+                                            </a>
+                                        </li>
+                                        <li>
                                             <ActionForm action=logout>
                                                 <button
                                                     type="submit"

@@ -2,7 +2,8 @@
 //!
 //! The password hash is stored in `password` but is not a field of [`User`]:
 //! every query also projects it away, so no read can hand it out. Only
-//! [`password_hash`] reads it.
+//! [`password_hash`] reads it. The two-factor secrets are kept out the same
+//! way (see [`crate::auth::two_factor`]).
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::collections::USERS;
 use super::error::{RepoError, is_duplicate_key};
-use crate::model::user::{ValidNewUser, full_name};
+use crate::model::user::{ValidNewUser, ValidProfile, full_name};
 use crate::model::{AdminStatus, ExperienceLevel, Role, Theme};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,9 +188,14 @@ impl User {
     }
 }
 
-/// Never read the hash with the rest of a user.
+/// Never read the hash or the two-factor secrets with the rest of a user.
 fn without_password() -> Document {
-    doc! { "password": 0 }
+    doc! {
+        "password": 0,
+        "security.passwordResetToken": 0,
+        "security.twoFactorSecret": 0,
+        "security.twoFactorRecoveryCodes": 0,
+    }
 }
 
 /// Inserts a new account. A taken username or email is reported on its
@@ -276,4 +282,57 @@ pub async fn set_admin_status(db: &Database, id: ObjectId, status: AdminStatus) 
         return Err(RepoError::NotFound("Administrator"));
     }
     Ok(())
+}
+
+/// Saves the profile fields of `/settings` (an empty field is removed).
+pub async fn update_profile(db: &Database, id: ObjectId, p: &ValidProfile) -> Result<(), RepoError> {
+    let mut set = doc! { "updatedAt": DateTime::now() };
+    let mut unset = Document::new();
+    for (field, value) in [
+        ("profile.firstName", &p.first_name),
+        ("profile.lastName", &p.last_name),
+        ("profile.displayName", &p.display_name),
+        ("profile.avatar", &p.avatar),
+        ("profile.bio", &p.bio),
+        ("profile.location", &p.location),
+        ("profile.website", &p.website),
+    ] {
+        match value {
+            Some(v) => set.insert(field, v.as_str()),
+            None => unset.insert(field, ""),
+        };
+    }
+    if let Some(level) = p.experience_level {
+        set.insert("experienceLevel", level.as_str());
+    }
+    let mut update = doc! { "$set": set };
+    if !unset.is_empty() {
+        update.insert("$unset", unset);
+    }
+    db.collection::<Document>(USERS).update_one(doc! { "_id": id }, update).await?;
+    Ok(())
+}
+
+/// Saves the preferences of `/settings`.
+pub async fn update_preferences(db: &Database, id: ObjectId, p: &Preferences) -> Result<(), RepoError> {
+    db.collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$set": { "preferences": to_document(p)?, "updatedAt": DateTime::now() } },
+        )
+        .await?;
+    Ok(())
+}
+
+/// Stores a new password hash; `passwordChangedAt` moves, which ends every
+/// session signed in before now.
+pub async fn set_password(db: &Database, id: ObjectId, hash: &str) -> Result<DateTime, RepoError> {
+    let now = DateTime::now();
+    db.collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$set": { "password": hash, "security.passwordChangedAt": now, "updatedAt": now } },
+        )
+        .await?;
+    Ok(now)
 }

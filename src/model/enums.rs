@@ -72,6 +72,29 @@ string_enum!(
     ExperienceLevel { Beginner = "beginner", Intermediate = "intermediate", Advanced = "advanced", Expert = "expert" }
 );
 string_enum!(Theme { Dark = "dark", Light = "light", Auto = "auto" });
+
+impl ExperienceLevel {
+    /// The word shown to a learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExperienceLevel::Beginner => "Beginner",
+            ExperienceLevel::Intermediate => "Intermediate",
+            ExperienceLevel::Advanced => "Advanced",
+            ExperienceLevel::Expert => "Expert",
+        }
+    }
+}
+
+impl Theme {
+    /// The word shown to a learner.
+    pub fn label(self) -> &'static str {
+        match self {
+            Theme::Dark => "Dark",
+            Theme::Light => "Light",
+            Theme::Auto => "Match my device",
+        }
+    }
+}
 string_enum!(ContentType { Video = "video", Lab = "lab", Game = "game", Document = "document" });
 string_enum!(GameType { Quiz = "quiz", Simulation = "simulation", Puzzle = "puzzle", Scenario = "scenario" });
 string_enum!(DocumentFormat { Pdf = "pdf", Html = "html", Markdown = "markdown", Text = "text" });

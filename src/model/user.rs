@@ -176,15 +176,20 @@ impl Default for PreferencesInput {
     }
 }
 
-/// Languages the interface can be set to (BCP 47 primary tags).
-pub const LANGUAGES: &[&str] = &["en"];
+/// Languages the interface can be set to: BCP 47 primary tag and name.
+/// Foothold is written in English only for now.
+pub const LANGUAGES: &[(&str, &str)] = &[("en", "English")];
 
 impl PreferencesInput {
     pub fn validate(&self) -> Result<(Theme, String), FieldErrors> {
         let mut e = FieldErrors::new();
         let theme = Theme::parse_field(&mut e, "preferences.theme", &self.theme);
         let language = self.language.trim().to_string();
-        e.check("preferences.language", LANGUAGES.contains(&language.as_str()), "Choose a language from the list");
+        e.check(
+            "preferences.language",
+            LANGUAGES.iter().any(|(code, _)| *code == language),
+            "Choose a language from the list",
+        );
         match theme {
             Some(theme) => e.finish((theme, language)),
             None => Err(e),

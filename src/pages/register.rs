@@ -82,11 +82,7 @@ pub fn RegisterPage() -> impl IntoView {
                     >
                         {ExperienceLevel::ALL
                             .iter()
-                            .map(|level| {
-                                let value = level.as_str();
-                                let label = crate::model::Difficulty::parse(value).map(|d| d.label()).unwrap_or(value);
-                                view! { <option value=value>{label}</option> }
-                            })
+                            .map(|level| view! { <option value=level.as_str()>{level.label()}</option> })
                             .collect_view()}
                     </select>
                 </div>

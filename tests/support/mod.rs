@@ -89,6 +89,7 @@ pub async fn fresh_database() -> (Config, Database) {
 
 pub struct TestApp {
     pub base_url: String,
+    pub config: Config,
     pub db: Database,
     pub http: reqwest::Client,
 }
@@ -117,7 +118,7 @@ pub async fn spawn_app_with_mail() -> (TestApp, foothold::auth::mailer::MemoryMa
             .expect("test server runs");
     });
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
-    (TestApp { base_url: format!("http://{addr}"), db, http }, mailer)
+    (TestApp { base_url: format!("http://{addr}"), config, db, http }, mailer)
 }
 
 /// A client with a cookie jar that posts forms like a browser without JavaScript.
@@ -141,6 +142,28 @@ impl Browser {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Calls a server function as the page's script does (JSON answer) and
+    /// returns the status and the decoded body (`Null` when it is not JSON).
+    pub async fn call(&self, path: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+        let response = self.http.post(format!("{}{path}", self.base)).form(form).send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Signs up a student with `password`; panics when the server refuses.
+    pub async fn register(&self, username: &str, password: &str) {
+        let email = format!("{username}@example.com");
+        let form = [
+            ("form[username]", username),
+            ("form[email]", email.as_str()),
+            ("form[password]", password),
+            ("form[password_confirm]", password),
+        ];
+        let response = self.post("/api/auth/register", &form).await;
+        assert_eq!(response.status(), 302, "sign-up failed: {:?}", response.text().await);
     }
 
     pub async fn viewer(&self) -> Option<serde_json::Value> {
