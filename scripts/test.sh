@@ -38,7 +38,9 @@ start_ferretdb "$WORK/db" "127.0.0.1:0" "$WORK/ferretdb.log"
 export FOOTHOLD_DATABASE=foothold_e2e
 export FOOTHOLD_SITE_ROOT="$ROOT/target/site"
 export FOOTHOLD_ADDR="127.0.0.1:$(free_port)"
-export RUST_LOG="${RUST_LOG:-warn}"
+# The default mailer writes reset links to the log (target `mail`); a browser test follows one.
+export RUST_LOG="${RUST_LOG:-warn,mail=info}"
+export FOOTHOLD_APP_LOG="$WORK/app.log"
 # Every browser test signs in from 127.0.0.1; the limit itself has its own test.
 export FOOTHOLD_AUTH_RATE_LIMIT=1000
 target/debug/foothold seed-demo

@@ -1,10 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
-
-const PASSWORD = 'a long and unusual passphrase';
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
+import { test, expect } from '@playwright/test';
+import { PASSWORD, hydrated } from './helpers';
 
 test('register, sign out and sign in again', async ({ page }) => {
   const username = `learner_${Date.now()}`;

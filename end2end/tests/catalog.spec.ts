@@ -1,11 +1,8 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { hydrated as waitForHydration } from './helpers';
 
 // The demo curriculum has 8 modules: 3 beginner, 3 intermediate, 1 advanced, 1 expert.
 const ALL_MODULES = 8;
-
-async function waitForHydration(page: Page) {
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-}
 
 test('catalog is rendered from the database and filters in the page after hydration', async ({ page }) => {
   const errors: string[] = [];
