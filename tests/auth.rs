@@ -357,3 +357,36 @@ async fn oversized_request_bodies_are_refused() {
     assert_eq!(response.status(), 413);
     assert_eq!(app.db.collection::<Document>(USERS).count_documents(doc! {}).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_request_that_stalls_gets_408_instead_of_holding_the_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let (app, _) = support::spawn_app_configured(|c| c.request_timeout = std::time::Duration::from_secs(1)).await;
+    // A client that announces a body and then sends only part of it (a slow-body attack).
+    let addr = app.base_url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/auth/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nlogin=ada"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0u8; 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("the server answers instead of waiting for the rest of the body")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900), "answered before the timeout");
+}
+
+#[tokio::test]
+async fn forms_carry_their_hidden_values_before_any_script_runs() {
+    let app = support::spawn_app().await;
+    let token = "0123456789abcdef0123456789abcdef";
+    let html = app.get(&format!("/reset-password/{token}")).await.text().await.unwrap();
+    assert!(html.contains(&format!(r#"name="token" value="{token}""#)), "reset token missing from the form");
+    let html = app.get("/login?next=/settings").await.text().await.unwrap();
+    assert!(html.contains(r#"name="next" value="/settings""#), "next missing from the sign-in form");
+}

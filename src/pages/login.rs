@@ -24,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
                 </p>
             </Show>
             <ActionForm action=action attr:class="mt-6 flex flex-col gap-3" attr:aria-label="Sign in">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <Field
                     name="login"
                     id="login"

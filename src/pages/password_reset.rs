@@ -41,7 +41,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <h1 class="text-3xl font-bold">"Choose a new password"</h1>
             <p class="mt-2 text-muted">"After this, every device signed in to your account is signed out."</p>
             <ActionForm action=action attr:class="mt-6 flex flex-col gap-3" attr:aria-label="Choose a new password">
-                <input type="hidden" name="token" prop:value=token />
+                <input type="hidden" name="token" value=token />
                 <Field
                     name="password"
                     id="password"

@@ -107,7 +107,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], keeping sent mail in memory so a test can follow its links.
 pub async fn spawn_app_with_mail() -> (TestApp, foothold::auth::mailer::MemoryMailer) {
-    let (config, db) = fresh_database().await;
+    spawn_app_configured(|_| {}).await
+}
+
+/// Like [`spawn_app_with_mail`], with the configuration changed by `edit` first.
+pub async fn spawn_app_configured(
+    edit: impl FnOnce(&mut Config),
+) -> (TestApp, foothold::auth::mailer::MemoryMailer) {
+    let (mut config, db) = fresh_database().await;
+    edit(&mut config);
     let mailer = foothold::auth::mailer::MemoryMailer::default();
     let app = foothold::server::router_with_mailer(&config, db.clone(), std::sync::Arc::new(mailer.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
