@@ -133,6 +133,15 @@ async fn registration_rejects_bad_and_duplicate_input_per_field() {
     let json_payload =
         again.post("/api/auth/login", &[("login", "{\"$gt\":\"\"}"), ("password", "{\"$gt\":\"\"}")]).await;
     assert_eq!(json_payload.status(), 401);
+    // A JSON body with operator objects is not even decoded as arguments.
+    let json_body = again
+        .http
+        .post(format!("{}/api/auth/login", app.base_url))
+        .json(&serde_json::json!({ "login": { "$gt": "" }, "password": { "$gt": "" } }))
+        .send()
+        .await
+        .unwrap();
+    assert!(json_body.status().is_client_error(), "{}", json_body.status());
     assert_eq!(again.viewer().await, None);
 }
 
