@@ -111,9 +111,7 @@ pub async fn spawn_app_with_mail() -> (TestApp, foothold::auth::mailer::MemoryMa
 }
 
 /// Like [`spawn_app_with_mail`], with the configuration changed by `edit` first.
-pub async fn spawn_app_configured(
-    edit: impl FnOnce(&mut Config),
-) -> (TestApp, foothold::auth::mailer::MemoryMailer) {
+pub async fn spawn_app_configured(edit: impl FnOnce(&mut Config)) -> (TestApp, foothold::auth::mailer::MemoryMailer) {
     let (mut config, db) = fresh_database().await;
     edit(&mut config);
     let mailer = foothold::auth::mailer::MemoryMailer::default();
