@@ -44,6 +44,9 @@ export FOOTHOLD_APP_LOG="$WORK/app.log"
 # Every browser test signs in from 127.0.0.1; the limit itself has its own test.
 export FOOTHOLD_AUTH_RATE_LIMIT=1000
 target/debug/foothold seed-demo
+# The first administrator, as an operator would create it; the browser tests sign in with it.
+export E2E_ADMIN_USER=e2e_admin E2E_ADMIN_PASSWORD="an administrator passphrase for tests"
+FOOTHOLD_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" target/debug/foothold create-admin "$E2E_ADMIN_USER" e2e_admin@example.com
 target/debug/foothold serve >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 wait_for_url "http://$FOOTHOLD_ADDR/readyz" 30 "$APP_PID" || { cat "$WORK/app.log" >&2; die "Foothold did not become ready"; }

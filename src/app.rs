@@ -7,8 +7,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
-    CatalogPage, ForgotPasswordPage, HomePage, LoginPage, NotFound, RegisterPage, ResetPasswordPage, SettingsPage,
-    TwoFactorLoginPage,
+    AdminPage, CatalogPage, ForgotPasswordPage, HomePage, LoginPage, NotFound, RegisterPage, ResetPasswordPage,
+    SettingsPage, TwoFactorLoginPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />

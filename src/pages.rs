@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod admin;
 pub mod catalog;
 pub mod home;
 pub mod login;
@@ -9,6 +10,7 @@ pub mod register;
 pub mod settings;
 pub mod two_factor;
 
+pub use admin::AdminPage;
 pub use catalog::CatalogPage;
 pub use home::HomePage;
 pub use login::LoginPage;

@@ -101,3 +101,30 @@ async fn every_admin_server_function_refuses_everyone_but_active_admins() {
     }
     assert_eq!(admin_status(&app, "pending_admin").await, "pending", "nothing changed");
 }
+
+#[tokio::test]
+async fn the_admin_page_is_refused_with_the_reason_and_lists_accounts_to_approve() {
+    let app = support::spawn_app().await;
+    create_admin(&app.db, "root_admin", "root@example.com", PASSWORD).await.unwrap();
+    let page = |browser: Browser| async move {
+        let response = browser.http.get(format!("{}/admin", browser.base)).send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    };
+
+    let (status, html) = page(Browser::new(&app.base_url)).await;
+    assert_eq!(status, 401);
+    assert!(html.contains("with an administrator account"));
+    let (status, html) = page(register(&app, "student", None).await).await;
+    assert_eq!(status, 403);
+    assert!(html.contains("Only administrators can do this."));
+    let (status, html) = page(register(&app, "hopeful", Some("admin")).await).await;
+    assert_eq!(status, 403);
+    assert!(html.contains("waiting for approval by an active administrator"));
+
+    let root = Browser::new(&app.base_url);
+    root.post("/api/auth/login", &[("login", "root_admin"), ("password", PASSWORD)]).await;
+    let (status, html) = page(root).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("hopeful") && html.contains("Waiting for approval") && html.contains("Approve hopeful"));
+    assert!(!html.contains("student@example.com"), "students are not administrators");
+}

@@ -174,3 +174,46 @@ test('a signed-in student is refused by every admin server function', async ({ p
     expect(body, path).toContain('Only administrators can do this.');
   }
 });
+
+test('an administrator approves a new administrator; students and pending admins are told why not', async ({
+  browser,
+}) => {
+  const adminUser = process.env.E2E_ADMIN_USER!;
+  const adminPassword = process.env.E2E_ADMIN_PASSWORD!;
+  expect(adminUser, 'scripts/test.sh creates the first administrator').toBeTruthy();
+
+  const student = await (await browser.newContext()).newPage();
+  await register(student, uniqueName('student'));
+  const refused = await student.goto('/admin');
+  expect(refused!.status()).toBe(403);
+  await expect(student.getByTestId('admin-refusal')).toHaveText('Only administrators can do this.');
+  await expect(student.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+
+  const hopeful = await (await browser.newContext()).newPage();
+  const hopefulName = uniqueName('hopeful');
+  await hopeful.goto('/register');
+  await hydrated(hopeful);
+  await hopeful.getByLabel('Username').fill(hopefulName);
+  await hopeful.getByLabel('Email').fill(`${hopefulName}@example.com`);
+  await hopeful.locator('#password').fill(PASSWORD);
+  await hopeful.getByLabel('Password again').fill(PASSWORD);
+  await hopeful.getByLabel(/I run this platform/).check();
+  await hopeful.getByRole('button', { name: 'Create account' }).click();
+  await expect(hopeful).toHaveURL(/\/catalog$/);
+  await hopeful.getByRole('link', { name: 'Admin' }).click();
+  await expect(hopeful.getByTestId('admin-refusal')).toContainText('waiting for approval');
+
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, adminUser, adminPassword);
+  await expect(admin).toHaveURL(/\/catalog$/);
+  await admin.getByRole('link', { name: 'Admin' }).click();
+  await hydrated(admin);
+  const row = admin.getByTestId(`admin-${hopefulName}`);
+  await expect(row).toContainText('Waiting for approval');
+  await row.getByRole('button', { name: `Approve ${hopefulName}` }).click();
+  await expect(row).toContainText('Active');
+  await admin.screenshot({ path: 'end2end/screenshots/admin-approvals.png', fullPage: true });
+
+  await hopeful.reload();
+  await expect(hopeful.getByRole('heading', { name: 'Administrator accounts' })).toBeVisible();
+});

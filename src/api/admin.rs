@@ -3,8 +3,43 @@
 //! students and anonymous callers are refused.
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::model::AdminStatus;
+
+/// One administrator account as the approval list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminAccount {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    pub status: AdminStatus,
+    /// Signed up, as `YYYY-MM-DD`.
+    pub since: String,
+    /// The caller's own account (it cannot be suspended from here).
+    pub is_me: bool,
+}
+
+/// Every administrator account, those waiting for approval first.
+#[server(endpoint = "admin/admins")]
+pub async fn list_admins() -> Result<Vec<AdminAccount>, AppError> {
+    use crate::server::fail;
+    let me = crate::auth::guard::require_active_admin().await?;
+    let state = crate::server::state()?;
+    let admins = crate::db::user::list_admins(&state.db).await.map_err(|e| fail(e.into()))?;
+    Ok(admins
+        .into_iter()
+        .map(|u| AdminAccount {
+            id: u.id.to_hex(),
+            is_me: u.id == me.id,
+            username: u.username,
+            email: u.email,
+            status: u.admin_status.unwrap_or(AdminStatus::Pending),
+            since: u.created_at.try_to_rfc3339_string().unwrap_or_default().chars().take(10).collect(),
+        })
+        .collect())
+}
 
 /// Approves a pending administrator (or restores a suspended one).
 #[server(endpoint = "admin/approve_admin")]

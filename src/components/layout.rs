@@ -33,6 +33,16 @@ pub fn SiteHeader() -> impl IntoView {
                                         <li class="text-muted" data-testid="signed-in-as">
                                             {me.display_name}
                                         </li>
+                                        {(me.role == crate::model::Role::Admin)
+                                            .then(|| {
+                                                view! {
+                                                    <li>
+                                                        <a href="/admin" class="rounded px-2 py-1 hover:text-brand">
+                                                            "Admin"
+                                                        </a>
+                                                    </li>
+                                                }
+                                            })}
                                         <li>
                                             <a href="/settings" class="rounded px-2 py-1 hover:text-brand">
                                                 "Settings"

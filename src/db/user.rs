@@ -336,3 +336,18 @@ pub async fn set_password(db: &Database, id: ObjectId, hash: &str) -> Result<Dat
         .await?;
     Ok(now)
 }
+
+/// Every administrator account: pending ones first, then by sign-up date.
+pub async fn list_admins(db: &Database) -> Result<Vec<User>, RepoError> {
+    use futures::TryStreamExt;
+    let mut admins: Vec<User> = db
+        .collection::<User>(USERS)
+        .find(doc! { "role": Role::Admin.as_str() })
+        .projection(without_password())
+        .sort(doc! { "createdAt": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    admins.sort_by_key(|u| u.admin_status != Some(AdminStatus::Pending));
+    Ok(admins)
+}

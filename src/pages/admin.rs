@@ -1,0 +1,147 @@
+//! `/admin`: the administrators' home. For now it holds the approval list
+//! of administrator accounts; content, users and analytics join it later.
+//! Anyone but an active administrator gets the refusal (401 or 403, with
+//! the reason) instead of the page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::admin::{AdminAccount, ApproveAdmin, SuspendAdmin, list_admins};
+use crate::error::AppError;
+use crate::model::AdminStatus;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let approve = ServerAction::<ApproveAdmin>::new();
+    let suspend = ServerAction::<SuspendAdmin>::new();
+    let admins = Resource::new(move || (approve.version().get(), suspend.version().get()), |_| list_admins());
+    let failure = move || {
+        [approve.value().get(), suspend.value().get()].into_iter().find_map(|v| match v {
+            Some(Err(err)) => Some(err.to_string()),
+            _ => None,
+        })
+    };
+    view! {
+        <Title text="Administration" />
+        <section class="flex flex-col gap-6">
+            <h1 class="text-3xl font-bold">"Administration"</h1>
+            <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match admins.await {
+                        Ok(list) => view! { <AdminAccounts list approve suspend /> }.into_any(),
+                        Err(AppError::Unauthorized(_)) => {
+                            view! {
+                                <p class="text-muted">
+                                    "Please "
+                                    <a href="/login?next=/admin" class="text-brand underline">
+                                        "sign in"
+                                    </a>
+                                    " with an administrator account."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! {
+                                <p role="alert" class="text-red-400" data-testid="admin-refusal">
+                                    {err.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+            <p role="alert" class="text-sm text-red-400">
+                {failure}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn AdminAccounts(
+    list: Vec<AdminAccount>,
+    approve: ServerAction<ApproveAdmin>,
+    suspend: ServerAction<SuspendAdmin>,
+) -> impl IntoView {
+    let rows = list
+        .into_iter()
+        .map(|a| {
+            let status = match a.status {
+                AdminStatus::Pending => "Waiting for approval",
+                AdminStatus::Active => "Active",
+                AdminStatus::Suspended => "Suspended",
+            };
+            let action = match (a.status, a.is_me) {
+                (_, true) => view! { <span class="text-muted">"You"</span> }.into_any(),
+                (AdminStatus::Active, false) => {
+                    let label = format!("Suspend {}", a.username);
+                    view! {
+                        <ActionForm action=suspend>
+                            <input type="hidden" name="user_id" value=a.id.clone() />
+                            <button
+                                type="submit"
+                                aria-label=label
+                                class="rounded border border-line px-3 py-1 hover:border-red-400"
+                            >
+                                "Suspend"
+                            </button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                }
+                (AdminStatus::Pending | AdminStatus::Suspended, false) => {
+                    let label = format!("Approve {}", a.username);
+                    view! {
+                        <ActionForm action=approve>
+                            <input type="hidden" name="user_id" value=a.id.clone() />
+                            <button
+                                type="submit"
+                                aria-label=label
+                                class="rounded bg-brand px-3 py-1 font-semibold text-bg hover:opacity-90"
+                            >
+                                "Approve"
+                            </button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                }
+            };
+            let test_id = format!("admin-{}", a.username);
+            view! {
+                <tr class="border-t border-line" data-testid=test_id>
+                    <td class="py-2 pr-4 font-medium">{a.username}</td>
+                    <td class="py-2 pr-4 text-muted">{a.email}</td>
+                    <td class="py-2 pr-4 text-muted">{a.since}</td>
+                    <td class="py-2 pr-4">{status}</td>
+                    <td class="py-2">{action}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="rounded-lg border border-line bg-surface p-5" aria-labelledby="admins-heading">
+            <h2 id="admins-heading" class="text-xl font-semibold">
+                "Administrator accounts"
+            </h2>
+            <p class="mt-1 text-sm text-muted">
+                "New administrator accounts wait here until an active administrator approves them."
+            </p>
+            <div class="mt-4 overflow-x-auto">
+                <table class="w-full text-left text-sm">
+                    <thead>
+                        <tr class="text-muted">
+                            <th scope="col" class="py-2 pr-4">"Username"</th>
+                            <th scope="col" class="py-2 pr-4">"Email"</th>
+                            <th scope="col" class="py-2 pr-4">"Since"</th>
+                            <th scope="col" class="py-2 pr-4">"Status"</th>
+                            <th scope="col" class="py-2">"Action"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
