@@ -191,15 +191,7 @@ test('an administrator approves a new administrator; students and pending admins
 
   const hopeful = await (await browser.newContext()).newPage();
   const hopefulName = uniqueName('hopeful');
-  await hopeful.goto('/register');
-  await hydrated(hopeful);
-  await hopeful.getByLabel('Username').fill(hopefulName);
-  await hopeful.getByLabel('Email').fill(`${hopefulName}@example.com`);
-  await hopeful.locator('#password').fill(PASSWORD);
-  await hopeful.getByLabel('Password again').fill(PASSWORD);
-  await hopeful.getByLabel(/I run this platform/).check();
-  await hopeful.getByRole('button', { name: 'Create account' }).click();
-  await expect(hopeful).toHaveURL(/\/catalog$/);
+  await register(hopeful, hopefulName, PASSWORD, true);
   await hopeful.getByRole('link', { name: 'Admin' }).click();
   await expect(hopeful.getByTestId('admin-refusal')).toContainText('waiting for approval');
 

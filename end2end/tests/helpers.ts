@@ -14,14 +14,15 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
 }
 
-/** Signs up through /register and waits for the signed-in catalog. */
-export async function register(page: Page, username: string, password = PASSWORD) {
+/** Signs up through /register (optionally asking for an admin account) and waits for the signed-in catalog. */
+export async function register(page: Page, username: string, password = PASSWORD, asAdmin = false) {
   await page.goto('/register');
   await hydrated(page);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Email').fill(`${username}@example.com`);
   await page.locator('#password').fill(password);
   await page.getByLabel('Password again').fill(password);
+  if (asAdmin) await page.getByLabel(/I run this platform/).check();
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/catalog$/);
   await expect(page.getByTestId('signed-in-as')).toHaveText(username);

@@ -78,17 +78,21 @@ pub fn Field(
     }
 }
 
-/// The end of a form: the form-level message (announced) and the submit
-/// button, disabled while the request is in flight.
+/// The end of a form: the form-level message of the last submission's
+/// `result` (announced) and the submit button, disabled while the request
+/// is in flight.
 #[component]
-pub fn FormFooter(
-    #[prop(into)] message: Signal<Option<String>>,
+pub fn FormFooter<T>(
+    result: MappedSignal<Option<Result<T, AppError>>>,
     #[prop(into)] pending: Signal<bool>,
     label: &'static str,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+{
     view! {
         <p role="alert" class="text-sm text-red-400" data-testid="form-error">
-            {move || message.get()}
+            {move || form_error(result.get())}
         </p>
         <button
             type="submit"

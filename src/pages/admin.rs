@@ -76,36 +76,12 @@ fn AdminAccounts(
             let action = match (a.status, a.is_me) {
                 (_, true) => view! { <span class="text-muted">"You"</span> }.into_any(),
                 (AdminStatus::Active, false) => {
-                    let label = format!("Suspend {}", a.username);
-                    view! {
-                        <ActionForm action=suspend>
-                            <input type="hidden" name="user_id" value=a.id.clone() />
-                            <button
-                                type="submit"
-                                aria-label=label
-                                class="rounded border border-line px-3 py-1 hover:border-red-400"
-                            >
-                                "Suspend"
-                            </button>
-                        </ActionForm>
-                    }
-                    .into_any()
+                    let button = status_button(&a, "Suspend");
+                    view! { <ActionForm action=suspend>{button}</ActionForm> }.into_any()
                 }
                 (AdminStatus::Pending | AdminStatus::Suspended, false) => {
-                    let label = format!("Approve {}", a.username);
-                    view! {
-                        <ActionForm action=approve>
-                            <input type="hidden" name="user_id" value=a.id.clone() />
-                            <button
-                                type="submit"
-                                aria-label=label
-                                class="rounded bg-brand px-3 py-1 font-semibold text-bg hover:opacity-90"
-                            >
-                                "Approve"
-                            </button>
-                        </ActionForm>
-                    }
-                    .into_any()
+                    let button = status_button(&a, "Approve");
+                    view! { <ActionForm action=approve>{button}</ActionForm> }.into_any()
                 }
             };
             let test_id = format!("admin-{}", a.username);
@@ -143,5 +119,20 @@ fn AdminAccounts(
                 </table>
             </div>
         </section>
+    }
+}
+
+/// The inside of a one-button form that sends `account`'s id ("Approve" or "Suspend").
+fn status_button(account: &AdminAccount, verb: &'static str) -> impl IntoView + use<> {
+    let style = if verb == "Approve" {
+        "rounded bg-brand px-3 py-1 font-semibold text-bg hover:opacity-90"
+    } else {
+        "rounded border border-line px-3 py-1 hover:border-red-400"
+    };
+    view! {
+        <input type="hidden" name="user_id" value=account.id.clone() />
+        <button type="submit" aria-label=format!("{verb} {}", account.username) class=style>
+            {verb}
+        </button>
     }
 }

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::Login;
-use crate::components::form::{Field, FormFooter, form_error};
+use crate::components::form::{Field, FormFooter};
 
 /// `/login`: sign in by username or email. A plain form post without JavaScript.
 #[component]
@@ -11,7 +11,6 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = move || form_error(action.value().get());
     let was_reset = move || query.read().get("reset").is_some();
     view! {
         <Title text="Sign in" />
@@ -41,7 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                     required=true
                 />
                 <FormFooter
-                    message=Signal::derive(error)
+                    result=action.value()
                     pending=action.pending()
                     label="Sign in"
                 />

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::auth::{RequestPasswordReset, ResetPassword};
-use crate::components::form::{Field, FormFooter, field_messages, form_error};
+use crate::components::form::{Field, FormFooter, field_messages};
 
 /// `/forgot-password`: ask for a reset link by email.
 #[component]
@@ -11,7 +11,6 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let sent = move || action.value().get().and_then(|r| r.ok());
     let error_of = field_messages(action.value());
-    let message = Signal::derive(move || form_error(action.value().get()));
     view! {
         <Title text="Forgot your password?" />
         <section class="mx-auto w-full max-w-md">
@@ -19,7 +18,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <p class="mt-2 text-muted">"Enter your account's email and we will send a link to choose a new one."</p>
             <ActionForm action=action attr:class="mt-6 flex flex-col gap-3" attr:aria-label="Ask for a reset link">
                 <Field name="email" id="email" label="Email" kind="email" autocomplete="email" required=true error=error_of("email") />
-                <FormFooter message=message pending=action.pending() label="Send the link" />
+                <FormFooter result=action.value() pending=action.pending() label="Send the link" />
             </ActionForm>
             <p role="status" class="mt-4 text-sm text-brand" data-testid="reset-sent">
                 {sent}
@@ -61,7 +60,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     error=error_of("passwordConfirm")
                 />
                 <FormFooter
-                    message=Signal::derive(move || form_error(action.value().get()))
+                    result=action.value()
                     pending=action.pending()
                     label="Save the new password"
                 />

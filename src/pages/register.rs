@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::Register;
-use crate::components::form::{Field, FormFooter, field_messages, form_error};
+use crate::components::form::{Field, FormFooter, field_messages};
 use crate::model::ExperienceLevel;
 
 /// `/register`: create an account. The server checks every rule and answers
@@ -11,7 +11,6 @@ use crate::model::ExperienceLevel;
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
     let error_of = field_messages(action.value());
-    let form_message = move || form_error(action.value().get());
     view! {
         <Title text="Create an account" />
         <section class="mx-auto w-full max-w-md">
@@ -93,7 +92,7 @@ pub fn RegisterPage() -> impl IntoView {
                     </span>
                 </label>
                 <FormFooter
-                    message=Signal::derive(form_message)
+                    result=action.value()
                     pending=action.pending()
                     label="Create account"
                 />

@@ -9,7 +9,7 @@ use crate::api::settings::{
     BeginTwoFactor, CancelTwoFactor, ChangePassword, DisableTwoFactor, EnableTwoFactor, PreferencesView,
     RegenerateRecoveryCodes, Settings, TwoFactorView, UpdatePreferences, UpdateProfile, get_settings, get_two_factor,
 };
-use crate::components::form::{Field, FormFooter, field_messages, form_error};
+use crate::components::form::{Field, FormFooter, field_messages};
 use crate::error::AppError;
 use crate::model::user::LANGUAGES;
 use crate::model::{ExperienceLevel, Theme};
@@ -188,7 +188,7 @@ fn ProfileSection(settings: Settings) -> impl IntoView {
                     </p>
                 </div>
                 <FormFooter
-                    message=Signal::derive(move || form_error(action.value().get()))
+                    result=action.value()
                     pending=action.pending()
                     label="Save profile"
                 />
@@ -277,7 +277,7 @@ fn PreferencesSection(preferences: PreferencesView) -> impl IntoView {
                     {checkbox("achievement_notifications", "Celebrate achievements I unlock", preferences.achievement_notifications)}
                 </fieldset>
                 <FormFooter
-                    message=Signal::derive(move || form_error(action.value().get()))
+                    result=action.value()
                     pending=action.pending()
                     label="Save preferences"
                 />
@@ -329,7 +329,7 @@ fn PasswordSection(username: String) -> impl IntoView {
                     error=error_of("passwordConfirm")
                 />
                 <FormFooter
-                    message=Signal::derive(move || form_error(action.value().get()))
+                    result=action.value()
                     pending=action.pending()
                     label="Change password"
                 />
@@ -420,7 +420,7 @@ fn two_factor_body(
                         error=regenerate_error("code")
                     />
                     <FormFooter
-                        message=Signal::derive(move || form_error(regenerate.value().get()))
+                        result=regenerate.value()
                         pending=regenerate.pending()
                         label="Replace recovery codes"
                     />
@@ -445,7 +445,7 @@ fn two_factor_body(
                         error=disable_error("code")
                     />
                     <FormFooter
-                        message=Signal::derive(move || form_error(disable.value().get()))
+                        result=disable.value()
                         pending=disable.pending()
                         label="Turn off two-factor"
                     />
@@ -482,7 +482,7 @@ fn two_factor_body(
                             error=enable_error("code")
                         />
                         <FormFooter
-                            message=Signal::derive(move || form_error(enable.value().get()))
+                            result=enable.value()
                             pending=enable.pending()
                             label="Turn on two-factor"
                         />

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::VerifySecondFactor;
-use crate::components::form::{Field, FormFooter, field_messages, form_error};
+use crate::components::form::{Field, FormFooter, field_messages};
 
 /// `/login/two-factor`: the second step of signing in to an account with
 /// two-factor authentication on.
@@ -27,7 +27,7 @@ pub fn TwoFactorLoginPage() -> impl IntoView {
                     error=error_of("code")
                 />
                 <FormFooter
-                    message=Signal::derive(move || form_error(action.value().get()))
+                    result=action.value()
                     pending=action.pending()
                     label="Verify"
                 />
