@@ -1,4 +1,8 @@
 //! Pure rules of the platform: no I/O, exhaustively unit-tested.
 
+pub mod client;
+pub mod gating;
+pub mod grading;
 pub mod lockout;
 pub mod metadata;
+pub mod progress;

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod content;
 pub mod enums;
 pub mod game;
+pub mod learn;
 pub mod module;
 pub mod phase;
 pub mod user;

@@ -107,6 +107,19 @@ pub struct ContentSpecific {
     pub game_best_score: f64,
     pub pages_read: Vec<PageRead>,
     pub bookmarks: Vec<Bookmark>,
+    // Foothold's additions (not in the spec), each needed to record progress exactly:
+    /// The video's length in seconds as first reported and accepted (see `domain::progress`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_length: Option<f64>,
+    /// Passed game attempts (interaction-based completion and `gameLevel`).
+    pub game_passes: i32,
+    /// The learner marked the item done (manual completion).
+    pub marked_done: bool,
+    /// Ids of the newest submitted attempts: a repeated id is answered, not counted again.
+    pub recent_attempts: Vec<String>,
+    /// Feedback of the newest graded game attempt, shown again after a reload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_result: Option<crate::domain::grading::Graded>,
 }
 
 impl Default for ContentSpecific {
@@ -125,16 +138,16 @@ impl Default for ContentSpecific {
             game_best_score: 0.0,
             pages_read: Vec::new(),
             bookmarks: Vec::new(),
+            video_length: None,
+            game_passes: 0,
+            marked_done: false,
+            recent_attempts: Vec::new(),
+            last_result: None,
         }
     }
 }
 
-/// Seconds of a video.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Segment {
-    pub start: f64,
-    pub end: f64,
-}
+pub use crate::domain::progress::Segment;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

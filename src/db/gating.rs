@@ -1,0 +1,147 @@
+//! Reads what `domain::gating` needs: which modules a learner completed,
+//! the prerequisites of a module and its phase, and the state of a module's items.
+
+use std::collections::{HashMap, HashSet};
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{Document, doc};
+
+use super::collections::{ENROLLMENTS, MODULES, PHASES, PROGRESS};
+use super::content::Content;
+use super::error::RepoError;
+use super::module::Module;
+use super::phase::Phase;
+use crate::domain::gating::{self, Item, Need, Prerequisite};
+use crate::model::EnrollmentStatus;
+
+/// Modules the learner has completed (none for a visitor).
+pub async fn completed_modules(db: &Database, user: Option<ObjectId>) -> Result<HashSet<ObjectId>, RepoError> {
+    let Some(user) = user else { return Ok(HashSet::new()) };
+    let docs: Vec<Document> = db
+        .collection::<Document>(ENROLLMENTS)
+        .find(doc! { "user": user, "status": EnrollmentStatus::Completed.as_str() })
+        .projection(doc! { "module": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(docs.iter().filter_map(|d| d.get_object_id("module").ok()).collect())
+}
+
+/// The prerequisites of a module and of its phase, and what is still needed.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleGate {
+    pub phase_prerequisites: Vec<Prerequisite>,
+    pub module_prerequisites: Vec<Prerequisite>,
+    pub needs: Vec<Need>,
+}
+
+/// Whether each of `phases` is complete: all its active modules are in `completed`.
+pub async fn phase_prerequisites(
+    db: &Database,
+    phases: &[ObjectId],
+    completed: &HashSet<ObjectId>,
+) -> Result<Vec<Prerequisite>, RepoError> {
+    if phases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let docs: Vec<Phase> =
+        db.collection::<Phase>(PHASES).find(doc! { "_id": { "$in": phases.to_vec() } }).await?.try_collect().await?;
+    let modules: Vec<Document> = db
+        .collection::<Document>(MODULES)
+        .find(doc! { "phase": { "$in": phases.to_vec() }, "isActive": true })
+        .projection(doc! { "_id": 1, "phase": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    let mut by_phase: HashMap<ObjectId, Vec<bool>> = HashMap::new();
+    for m in &modules {
+        if let (Ok(id), Ok(phase)) = (m.get_object_id("_id"), m.get_object_id("phase")) {
+            by_phase.entry(phase).or_default().push(completed.contains(&id));
+        }
+    }
+    Ok(phases
+        .iter()
+        .filter_map(|id| docs.iter().find(|p| p.id == *id))
+        .map(|p| Prerequisite {
+            id: p.id.to_hex(),
+            title: p.title.clone(),
+            completed: gating::phase_complete(by_phase.get(&p.id).map(Vec::as_slice).unwrap_or_default()),
+        })
+        .collect())
+}
+
+pub async fn module_gate(db: &Database, module: &Module, completed: &HashSet<ObjectId>) -> Result<ModuleGate, RepoError> {
+    let phase = db.collection::<Phase>(PHASES).find_one(doc! { "_id": module.phase }).await?;
+    let phase_prerequisites = match &phase {
+        Some(p) => phase_prerequisites(db, &p.prerequisites, completed).await?,
+        None => Vec::new(),
+    };
+    let module_prerequisites: Vec<Prerequisite> = if module.prerequisites.is_empty() {
+        Vec::new()
+    } else {
+        let docs: Vec<Document> = db
+            .collection::<Document>(MODULES)
+            .find(doc! { "_id": { "$in": module.prerequisites.clone() } })
+            .projection(doc! { "_id": 1, "title": 1 })
+            .await?
+            .try_collect()
+            .await?;
+        module
+            .prerequisites
+            .iter()
+            .filter_map(|id| docs.iter().find(|d| d.get_object_id("_id").ok() == Some(*id)))
+            .map(|d| {
+                let id = d.get_object_id("_id").unwrap_or_default();
+                Prerequisite {
+                    id: id.to_hex(),
+                    title: d.get_str("title").unwrap_or_default().to_string(),
+                    completed: completed.contains(&id),
+                }
+            })
+            .collect()
+    };
+    let needs = gating::module_needs(gating::phase_needs(&phase_prerequisites), &module_prerequisites);
+    Ok(ModuleGate { phase_prerequisites, module_prerequisites, needs })
+}
+
+/// The learner's completion and percentage of each item they have started in a module.
+pub async fn item_states(
+    db: &Database,
+    user: Option<ObjectId>,
+    module: ObjectId,
+) -> Result<HashMap<ObjectId, (bool, f64)>, RepoError> {
+    let Some(user) = user else { return Ok(HashMap::new()) };
+    let docs: Vec<Document> = db
+        .collection::<Document>(PROGRESS)
+        .find(doc! { "user": user, "module": module })
+        .projection(doc! { "content": 1, "progress": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(docs
+        .iter()
+        .filter_map(|d| {
+            let content = d.get_object_id("content").ok()?;
+            let progress = d.get_document("progress").ok();
+            let completed = progress.and_then(|p| p.get_bool("isCompleted").ok()).unwrap_or(false);
+            let percentage = progress.and_then(|p| p.get("percentage")).and_then(mongodb::bson::Bson::as_f64).unwrap_or(0.0);
+            Some((content, (completed, percentage)))
+        })
+        .collect())
+}
+
+/// Gating items for a module's active content, in order.
+pub fn items(contents: &[Content], states: &HashMap<ObjectId, (bool, f64)>) -> Vec<Item> {
+    contents
+        .iter()
+        .map(|c| Item {
+            id: c.id.to_hex(),
+            title: c.title.clone(),
+            order: c.order,
+            completed: states.get(&c.id).is_some_and(|s| s.0),
+            allow_skip: c.settings.allow_skip,
+        })
+        .collect()
+}
