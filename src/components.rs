@@ -1,6 +1,6 @@
 //! UI pieces shared by several pages.
 
 pub mod form;
-pub mod learn;
 pub mod layout;
+pub mod learn;
 pub mod module_card;

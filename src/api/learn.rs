@@ -100,7 +100,11 @@ pub async fn mark_done(content_id: String) -> Result<Outcome, AppError> {
 
 /// Bookmarks a document section with an optional note.
 #[server(endpoint = "learn/bookmark")]
-pub async fn add_bookmark(content_id: String, section: i32, #[server(default)] note: String) -> Result<Outcome, AppError> {
+pub async fn add_bookmark(
+    content_id: String,
+    section: i32,
+    #[server(default)] note: String,
+) -> Result<Outcome, AppError> {
     ssr::add_bookmark(&content_id, section, &note).await.map_err(crate::server::fail)
 }
 

@@ -113,7 +113,7 @@ fn SyllabusRow(module_id: String, item: SyllabusItem, current: Option<String>) -
     };
     let row_class = "flex items-center gap-2 rounded px-2 py-1.5 text-sm";
     view! {
-        <li data-testid="syllabus-item" data-completed=item.completed.to_string() data-locked=is_locked.to_string()>
+        <li data-testid="syllabus-item" data-id=item.id.clone() data-completed=item.completed.to_string() data-locked=is_locked.to_string()>
             {match item.locked {
                 Some(reason) => view! {
                     <div class=format!("{row_class} text-muted") title=reason.clone()>

@@ -25,7 +25,7 @@ pub fn ModuleCardView(module: ModuleCard) -> impl IntoView {
     let difficulty = module.difficulty;
     view! {
         <article
-            class="flex h-full flex-col gap-3 rounded-lg border border-line bg-surface p-4 shadow-sm transition hover:border-brand"
+            class="relative flex h-full flex-col gap-3 rounded-lg border border-line bg-surface p-4 shadow-sm transition hover:border-brand"
             data-testid="module-card"
             data-difficulty=difficulty.as_str()
         >
@@ -43,7 +43,11 @@ pub fn ModuleCardView(module: ModuleCard) -> impl IntoView {
                         }
                     })}
             </div>
-            <h3 class="text-lg font-semibold leading-snug">{module.title}</h3>
+            <h3 class="text-lg font-semibold leading-snug">
+                <a href=format!("/modules/{}", module.id) class="hover:text-brand after:absolute after:inset-0">
+                    {module.title}
+                </a>
+            </h3>
             {module.short_description.map(|d| view! { <p class="text-sm text-muted">{d}</p> })}
             <dl class="mt-auto grid grid-cols-2 gap-2 text-xs text-muted">
                 <div>

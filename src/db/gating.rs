@@ -72,7 +72,11 @@ pub async fn phase_prerequisites(
         .collect())
 }
 
-pub async fn module_gate(db: &Database, module: &Module, completed: &HashSet<ObjectId>) -> Result<ModuleGate, RepoError> {
+pub async fn module_gate(
+    db: &Database,
+    module: &Module,
+    completed: &HashSet<ObjectId>,
+) -> Result<ModuleGate, RepoError> {
     let phase = db.collection::<Phase>(PHASES).find_one(doc! { "_id": module.phase }).await?;
     let phase_prerequisites = match &phase {
         Some(p) => phase_prerequisites(db, &p.prerequisites, completed).await?,
@@ -126,7 +130,8 @@ pub async fn item_states(
             let content = d.get_object_id("content").ok()?;
             let progress = d.get_document("progress").ok();
             let completed = progress.and_then(|p| p.get_bool("isCompleted").ok()).unwrap_or(false);
-            let percentage = progress.and_then(|p| p.get("percentage")).and_then(mongodb::bson::Bson::as_f64).unwrap_or(0.0);
+            let percentage =
+                progress.and_then(|p| p.get("percentage")).and_then(mongodb::bson::Bson::as_f64).unwrap_or(0.0);
             Some((content, (completed, percentage)))
         })
         .collect())

@@ -80,7 +80,11 @@ impl Item {
 
     fn criteria(&self) -> Criteria {
         let c = &self.content.completion_criteria;
-        Criteria { kind: c.kind, required_percentage: c.required_percentage, required_interactions: c.required_interactions }
+        Criteria {
+            kind: c.kind,
+            required_percentage: c.required_percentage,
+            required_interactions: c.required_interactions,
+        }
     }
 }
 
@@ -102,10 +106,14 @@ pub struct Recorded<T> {
     pub module_completed: bool,
 }
 
-
 /// Opens an item: creates the learner's progress document on first visit,
 /// counts a view on later ones, and marks the item and module accessed.
-pub async fn open(db: &Database, learner: &Learner, item: &Item, enrollment: Enrollment) -> Result<Progress, RepoError> {
+pub async fn open(
+    db: &Database,
+    learner: &Learner,
+    item: &Item,
+    enrollment: Enrollment,
+) -> Result<Progress, RepoError> {
     let _guard = lock_learner(learner.id).await;
     let existing = progress::get(db, learner.id, item.content.id).await?;
     let now = DateTime::now();
@@ -226,9 +234,8 @@ pub async fn heartbeat(
                     .clamp(1, item.sections.max(1));
                 let mut pages: Vec<SectionTime> = p.content_specific.pages_read.iter().map(section_time).collect();
                 rules::add_section_time(&mut pages, section, credited);
-                let read_at = |page: i32| {
-                    p.content_specific.pages_read.iter().find(|r| r.page == page).map(|r| r.read_at)
-                };
+                let read_at =
+                    |page: i32| p.content_specific.pages_read.iter().find(|r| r.page == page).map(|r| r.read_at);
                 let pages_read: Vec<PageRead> = pages
                     .iter()
                     .map(|s| PageRead {
@@ -509,9 +516,7 @@ pub async fn delete_bookmark(
     created_ms: i64,
 ) -> Result<Recorded<()>, RepoError> {
     let result = record(db, learner, item, enrollment, |p, _| {
-        p.content_specific
-            .bookmarks
-            .retain(|b| !(b.page == section && b.created_at.timestamp_millis() == created_ms));
+        p.content_specific.bookmarks.retain(|b| !(b.page == section && b.created_at.timestamp_millis() == created_ms));
         Ok(())
     })
     .await?;
@@ -557,7 +562,11 @@ pub async fn rate(
 /// Recomputes an enrollment's progress, performance and bookmark counts
 /// from the learner's progress documents, and marks the module completed
 /// (with `completedAt`) when every active item is. Never un-completes.
-pub async fn refresh_enrollment(db: &Database, user: ObjectId, module: ObjectId) -> Result<Option<Enrollment>, RepoError> {
+pub async fn refresh_enrollment(
+    db: &Database,
+    user: ObjectId,
+    module: ObjectId,
+) -> Result<Option<Enrollment>, RepoError> {
     let Some(mut enrollment) = super::enrollment::get(db, user, module).await? else {
         return Ok(None);
     };
@@ -571,16 +580,13 @@ pub async fn refresh_enrollment(db: &Database, user: ObjectId, module: ObjectId)
         .iter()
         .filter_map(|d| d.get_object_id("_id").ok())
         .collect();
-    let progress: Vec<Progress> = db
-        .collection::<Progress>(PROGRESS)
-        .find(doc! { "user": user, "module": module })
-        .await?
-        .try_collect()
-        .await?;
+    let progress: Vec<Progress> =
+        db.collection::<Progress>(PROGRESS).find(doc! { "user": user, "module": module }).await?.try_collect().await?;
     let done: Vec<&Progress> =
         progress.iter().filter(|p| p.progress.is_completed && active.contains(&p.content)).collect();
     let summary = rules::module_progress(done.len(), active.len());
-    let last_completed = done.iter().max_by_key(|p| p.progress.completed_at.map(|d| d.timestamp_millis())).map(|p| p.content);
+    let last_completed =
+        done.iter().max_by_key(|p| p.progress.completed_at.map(|d| d.timestamp_millis())).map(|p| p.content);
     let scores: Vec<f64> = progress
         .iter()
         .filter_map(|p| {
@@ -588,7 +594,8 @@ pub async fn refresh_enrollment(db: &Database, user: ObjectId, module: ObjectId)
             if cs.lab_completed { cs.lab_score } else { (cs.game_attempts > 0).then_some(cs.game_best_score) }
         })
         .collect();
-    let attempts: i32 = progress.iter().map(|p| p.content_specific.lab_attempts + p.content_specific.game_attempts).sum();
+    let attempts: i32 =
+        progress.iter().map(|p| p.content_specific.lab_attempts + p.content_specific.game_attempts).sum();
     let average = if scores.is_empty() { 0.0 } else { (scores.iter().sum::<f64>() / scores.len() as f64).round() };
     let best = scores.iter().copied().fold(0.0, f64::max);
     let bookmarks: usize = progress.iter().map(|p| p.content_specific.bookmarks.len()).sum();

@@ -37,10 +37,12 @@ pub fn browser(user_agent: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+    const CHROME: &str =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
     const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
     const IPAD: &str = "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Safari/604.1";
-    const ANDROID_TABLET: &str = "Mozilla/5.0 (Linux; Android 14; SM-X700) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
+    const ANDROID_TABLET: &str =
+        "Mozilla/5.0 (Linux; Android 14; SM-X700) AppleWebKit/537.36 Chrome/131.0 Safari/537.36";
     const EDGE: &str = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/131.0 Safari/537.36 Edg/131.0";
     const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 

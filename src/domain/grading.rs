@@ -198,8 +198,7 @@ pub fn walk_scenario(s: &ScenarioData, path: &[String]) -> Result<ScenarioWalk, 
     let ending = step.choices.is_empty().then(|| step.public());
     let max = s.max_score();
     let score = if max <= 0 { 100.0 } else { (f64::from(total.max(0)) * 100.0 / f64::from(max)).round().min(100.0) };
-    let graded =
-        Graded { score, passed: score >= f64::from(s.pass_percentage), items: feedback.clone() };
+    let graded = Graded { score, passed: score >= f64::from(s.pass_percentage), items: feedback.clone() };
     Ok(ScenarioWalk { feedback, next: None, ending, graded: Some(graded) })
 }
 
@@ -311,7 +310,8 @@ mod tests {
         assert_eq!((all.score, all.passed), (100.0, true));
         let one_missed = grade(&sim, &answers(&[("from", "on")]));
         assert_eq!((one_missed.score, one_missed.passed), (75.0, true));
-        let flagged_everything = grade(&sim, &answers(&[("from", "on"), ("subject", "on"), ("link", "on"), ("sig", "on")]));
+        let flagged_everything =
+            grade(&sim, &answers(&[("from", "on"), ("subject", "on"), ("link", "on"), ("sig", "on")]));
         assert_eq!((flagged_everything.score, flagged_everything.passed), (50.0, false));
         assert_eq!(flagged_everything.items[1].answer, "Legitimate");
         assert_eq!(grade(&sim, &answers(&[("from", "off")])).score, 50.0);
@@ -325,7 +325,8 @@ mod tests {
             points,
             consequence: format!("{id} happened"),
         };
-        let step = |id: &str, choices| ScenarioStep { id: id.into(), title: id.into(), narrative: String::new(), choices };
+        let step =
+            |id: &str, choices| ScenarioStep { id: id.into(), title: id.into(), narrative: String::new(), choices };
         ScenarioData {
             start: "alert".into(),
             steps: vec![

@@ -212,9 +212,7 @@ pub fn is_complete(kind: ContentType, criteria: Criteria, observed: Observed) ->
         CompletionType::Manual => observed.marked_done && (passed_practice || !needs_pass(kind)),
         CompletionType::TimeBased if needs_pass(kind) => passed_practice,
         CompletionType::TimeBased => observed.percentage >= criteria.required_percentage.clamp(0.0, 100.0),
-        CompletionType::InteractionBased => {
-            observed.interactions >= criteria.required_interactions.unwrap_or(1).max(1)
-        }
+        CompletionType::InteractionBased => observed.interactions >= criteria.required_interactions.unwrap_or(1).max(1),
     }
 }
 
@@ -393,9 +391,24 @@ mod tests {
             (Lab, criteria(TimeBased), seen(0.0, 1, false), true),
             (Game, criteria(InteractionBased), seen(0.0, 0, false), false),
             (Game, criteria(InteractionBased), seen(0.0, 1, false), true),
-            (Game, Criteria { required_interactions: Some(3), ..criteria(InteractionBased) }, seen(0.0, 2, false), false),
-            (Game, Criteria { required_interactions: Some(3), ..criteria(InteractionBased) }, seen(0.0, 3, false), true),
-            (Game, Criteria { required_interactions: Some(0), ..criteria(InteractionBased) }, seen(0.0, 0, false), false),
+            (
+                Game,
+                Criteria { required_interactions: Some(3), ..criteria(InteractionBased) },
+                seen(0.0, 2, false),
+                false,
+            ),
+            (
+                Game,
+                Criteria { required_interactions: Some(3), ..criteria(InteractionBased) },
+                seen(0.0, 3, false),
+                true,
+            ),
+            (
+                Game,
+                Criteria { required_interactions: Some(0), ..criteria(InteractionBased) },
+                seen(0.0, 0, false),
+                false,
+            ),
             (Document, criteria(Manual), seen(0.0, 0, false), false),
             (Document, criteria(Manual), seen(0.0, 0, true), true),
             (Video, criteria(Manual), seen(100.0, 1, false), false),

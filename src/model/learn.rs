@@ -288,7 +288,12 @@ mod tests {
             groups.iter().map(|g| (g.section.as_deref(), g.subsection.as_deref(), g.items.len())).collect();
         assert_eq!(
             shape,
-            [(Some("Concepts"), None, 2), (Some("Concepts"), Some("Deep dive"), 1), (Some("Practice"), None, 1), (None, None, 1)]
+            [
+                (Some("Concepts"), None, 2),
+                (Some("Concepts"), Some("Deep dive"), 1),
+                (Some("Practice"), None, 1),
+                (None, None, 1)
+            ]
         );
         assert!(group_syllabus(&[]).is_empty());
     }

@@ -109,7 +109,9 @@ fn PhaseList(catalog: Catalog) -> impl IntoView {
                                     {phase.estimated_hours.map(|h| format!(" · about {h} h"))}
                                 </p>
                                 <h2 id=heading_id class="text-2xl font-semibold">
-                                    {phase.title}
+                                    <a href=format!("/phases/{}", phase.id) class="hover:text-brand">
+                                        {phase.title}
+                                    </a>
                                 </h2>
                                 <p class="max-w-3xl text-sm text-muted">
                                     {phase.short_description.unwrap_or(phase.description)}

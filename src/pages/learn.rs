@@ -24,7 +24,8 @@ use crate::pages::module::LoadError;
 
 pub(crate) const CARD: &str = "rounded-lg border border-line bg-surface p-5";
 pub(crate) const BUTTON: &str = "rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90 disabled:opacity-50";
-pub(crate) const QUIET_BUTTON: &str = "rounded border border-line px-3 py-1.5 text-sm hover:border-brand disabled:opacity-50";
+pub(crate) const QUIET_BUTTON: &str =
+    "rounded border border-line px-3 py-1.5 text-sm hover:border-brand disabled:opacity-50";
 
 /// What every part of the player shares: the item and the learner's live progress.
 #[derive(Clone, Copy)]
@@ -39,14 +40,16 @@ pub(crate) struct PlayerState {
 }
 
 impl PlayerState {
+    /// Shows an answer from the server (`try_`: a heartbeat sent while
+    /// leaving the page may answer after the page is gone).
     pub fn apply(&self, o: Outcome) {
         if o.module_completed {
-            self.celebrate.set(Some("Module complete! Every item is done.".into()));
+            self.celebrate.try_set(Some("Module complete! Every item is done.".into()));
         } else if o.just_completed {
-            self.celebrate.set(Some("Item completed.".into()));
+            self.celebrate.try_set(Some("Item completed.".into()));
         }
-        self.progress.set(o.progress);
-        self.enrollment.set(o.enrollment);
+        self.progress.try_set(o.progress);
+        self.enrollment.try_set(o.enrollment);
     }
 
     /// Sends a heartbeat (browser only) and applies the answer.
@@ -54,7 +57,7 @@ impl PlayerState {
         #[cfg(feature = "hydrate")]
         {
             let state = *self;
-            let content_id = self.content_id.get_value();
+            let Some(content_id) = self.content_id.try_get_value() else { return };
             leptos::task::spawn_local(async move {
                 if let Ok(o) = crate::api::learn::heartbeat(content_id, beat).await {
                     state.apply(o);
@@ -207,10 +210,9 @@ fn keyboard_navigation(p: &Player) {
             if ev.ctrl_key() || ev.alt_key() || ev.meta_key() {
                 return;
             }
-            let typing = ev
-                .target()
-                .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
+            let typing = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok()).is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable")
+            });
             if typing {
                 return;
             }
@@ -262,10 +264,9 @@ fn requirement(item: &PlayerItem) -> String {
             }
             _ => "Pass this game to complete it.".into(),
         },
-        (CompletionType::InteractionBased, ContentType::Document) => format!(
-            "Read {} section(s) to complete this document.",
-            item.required_interactions.unwrap_or(1)
-        ),
+        (CompletionType::InteractionBased, ContentType::Document) => {
+            format!("Read {} section(s) to complete this document.", item.required_interactions.unwrap_or(1))
+        }
         (CompletionType::InteractionBased, ContentType::Video) => "Watch the whole video to complete it.".into(),
         (CompletionType::TimeBased, ContentType::Video) => {
             format!("Watch {}% of the video to complete it (replaying a part counts once).", item.required_percentage)

@@ -22,10 +22,8 @@ pub fn ModulePage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let enroll = ServerAction::<Enroll>::new();
     let status = ServerAction::<SetEnrollmentStatus>::new();
-    let module = Resource::new(
-        move || (id.get(), enroll.version().get(), status.version().get()),
-        |(id, ..)| load_module(id),
-    );
+    let module =
+        Resource::new(move || (id.get(), enroll.version().get(), status.version().get()), |(id, ..)| load_module(id));
     view! {
         <Suspense fallback=|| view! { <p class="text-muted">"Loading the module…"</p> }>
             {move || Suspend::new(async move {
@@ -58,7 +56,11 @@ pub fn LoadError(err: AppError) -> impl IntoView {
 }
 
 #[component]
-fn ModuleView(m: ModuleDetail, enroll: ServerAction<Enroll>, status: ServerAction<SetEnrollmentStatus>) -> impl IntoView {
+fn ModuleView(
+    m: ModuleDetail,
+    enroll: ServerAction<Enroll>,
+    status: ServerAction<SetEnrollmentStatus>,
+) -> impl IntoView {
     let counts = {
         let mut by_kind: Vec<(crate::model::ContentType, usize)> = Vec::new();
         for item in &m.syllabus {
@@ -170,7 +172,11 @@ fn Prerequisites(phases: Vec<PrerequisiteView>, modules: Vec<PrerequisiteView>) 
 }
 
 #[component]
-fn EnrollmentPanel(m: ModuleDetail, enroll: ServerAction<Enroll>, status: ServerAction<SetEnrollmentStatus>) -> impl IntoView {
+fn EnrollmentPanel(
+    m: ModuleDetail,
+    enroll: ServerAction<Enroll>,
+    status: ServerAction<SetEnrollmentStatus>,
+) -> impl IntoView {
     let location = use_location();
     let lock = crate::domain::gating::explain(&m.needs);
     let module_id = m.id.clone();

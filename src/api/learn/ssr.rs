@@ -126,10 +126,7 @@ pub async fn module_detail(module_id: &str) -> Result<ModuleDetail, AppError> {
         title: module.title,
         description: module.description,
         short_description: module.short_description,
-        phase: Named {
-            id: module.phase.to_hex(),
-            title: phase.map(|p| p.title).unwrap_or_default(),
-        },
+        phase: Named { id: module.phase.to_hex(), title: phase.map(|p| p.title).unwrap_or_default() },
         difficulty: module.difficulty,
         estimated_minutes: module.estimated_duration.map(count),
         objectives: module.learning_objectives,
@@ -232,7 +229,9 @@ pub async fn set_status(module_id: &str, status: &str) -> Result<(), AppError> {
 
 fn learner(user: &crate::db::user::User) -> Learner {
     let agent = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string))
+        .and_then(|parts| {
+            parts.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string)
+        })
         .unwrap_or_default();
     Learner {
         id: user.id,
@@ -326,7 +325,11 @@ fn progress_view(p: &Progress, item: &Item) -> ProgressView {
         bookmarks: cs
             .bookmarks
             .iter()
-            .map(|b| BookmarkView { section: b.page, note: b.note.clone(), created_ms: b.created_at.timestamp_millis() })
+            .map(|b| BookmarkView {
+                section: b.page,
+                note: b.note.clone(),
+                created_ms: b.created_at.timestamp_millis(),
+            })
             .collect(),
         rating: p.analytics.user_rating,
         difficulty_rating: p.analytics.difficulty_rating,
@@ -345,7 +348,12 @@ fn outcome<T>(r: &Recorded<T>, item: &Item) -> Outcome {
 
 fn lab_solution(item: &Item, p: &Progress) -> Option<String> {
     let cs = &p.content_specific;
-    let visible = grading::solution_visible(cs.lab_completed, cs.hints_used, item.content.content.lab_hints.len(), cs.lab_attempts);
+    let visible = grading::solution_visible(
+        cs.lab_completed,
+        cs.hints_used,
+        item.content.content.lab_hints.len(),
+        cs.lab_attempts,
+    );
     visible.then(|| item.content.content.lab_solution.as_deref().map(crate::markdown::to_html)).flatten()
 }
 
@@ -384,12 +392,10 @@ fn body(item: &Item, p: &Progress, path: Option<&str>) -> Result<PlayerBody, App
             let walk = match &game {
                 GameData::Scenario(s) => {
                     let path = grading::split_path(path.unwrap_or_default());
-                    Some(grading::walk_scenario(s, &path).or_else(|_| grading::walk_scenario(s, &[])).map_err(
-                        |e| {
-                            tracing::error!(content = %item.content.id, error = %e, "scenario cannot start");
-                            AppError::Internal
-                        },
-                    )?)
+                    Some(grading::walk_scenario(s, &path).or_else(|_| grading::walk_scenario(s, &[])).map_err(|e| {
+                        tracing::error!(content = %item.content.id, error = %e, "scenario cannot start");
+                        AppError::Internal
+                    })?)
                 }
                 _ => None,
             };
@@ -448,12 +454,20 @@ fn check_beat(beat: &Beat) -> Result<(), AppError> {
     let mut e = crate::model::FieldErrors::new();
     let finite = |x: f64| x.is_finite() && (0.0..=86_400.0).contains(&x);
     e.check("position", finite(beat.position), "The position must be between 0 and 86400");
-    e.check("speed", beat.speed.is_finite() && (0.0..=16.0).contains(&beat.speed), "The speed must be between 0 and 16");
+    e.check(
+        "speed",
+        beat.speed.is_finite() && (0.0..=16.0).contains(&beat.speed),
+        "The speed must be between 0 and 16",
+    );
     if let Some(len) = beat.length {
         e.check("length", finite(len), "The length must be between 0 and 86400 seconds");
     }
     if let Some(s) = beat.segment {
-        e.check("segment", finite(s.start) && finite(s.end) && s.end >= s.start, "The segment must be a range of seconds");
+        e.check(
+            "segment",
+            finite(s.start) && finite(s.end) && s.end >= s.start,
+            "The segment must be a range of seconds",
+        );
     }
     for (field, n) in [("pauses", beat.pauses), ("seeks", beat.seeks), ("replays", beat.replays)] {
         e.check(field, (0..=1000).contains(&n), "Counts must be between 0 and 1000");
@@ -469,7 +483,8 @@ pub async fn heartbeat(content_id: &str, beat: &Beat) -> Result<Outcome, AppErro
 }
 
 fn check_attempt(attempt: &str) -> Result<(), AppError> {
-    let ok = (8..=64).contains(&attempt.len()) && attempt.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let ok =
+        (8..=64).contains(&attempt.len()) && attempt.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if ok {
         return Ok(());
     }
@@ -478,7 +493,11 @@ fn check_attempt(attempt: &str) -> Result<(), AppError> {
     Err(AppError::Invalid(e))
 }
 
-pub async fn submit_game(content_id: &str, attempt: &str, answers: HashMap<String, String>) -> Result<GameOutcome, AppError> {
+pub async fn submit_game(
+    content_id: &str,
+    attempt: &str,
+    answers: HashMap<String, String>,
+) -> Result<GameOutcome, AppError> {
     check_attempt(attempt)?;
     let mut e = crate::model::FieldErrors::new();
     e.check("answers", answers.len() <= grading::MAX_ANSWERS, "Too many answers for one game");

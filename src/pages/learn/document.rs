@@ -41,6 +41,13 @@ pub fn DocumentReader(format: DocumentFormat, sections: Vec<DocSection>, url: Op
         now
     });
 
+    // Leaving the page credits the section on screen.
+    on_cleanup(move || {
+        if let Some(n) = section.try_get_untracked() {
+            state.beat(Beat { position: n as f64, speed: 1.0, ..Beat::default() });
+        }
+    });
+
     if sections.is_empty() {
         return view! {
             <div class=CARD>
@@ -126,10 +133,14 @@ fn Bookmarks(section: Memo<usize>, total: usize) -> impl IntoView {
     let content_id = state.content_id.get_value();
     let form_id = content_id.clone();
     let error = move || {
-        add.value().get().and_then(|r| r.err()).or_else(|| delete.value().get().and_then(|r| r.err())).map(|e| match e {
-            crate::error::AppError::Invalid(fields) => fields.get("note").or(fields.get("section")).unwrap_or("Please check the note").to_string(),
-            other => other.to_string(),
-        })
+        add.value().get().and_then(|r| r.err()).or_else(|| delete.value().get().and_then(|r| r.err())).map(
+            |e| match e {
+                crate::error::AppError::Invalid(fields) => {
+                    fields.get("note").or(fields.get("section")).unwrap_or("Please check the note").to_string()
+                }
+                other => other.to_string(),
+            },
+        )
     };
     view! {
         <section class=CARD aria-labelledby="bookmarks-heading" data-testid="bookmarks">

@@ -142,22 +142,25 @@ fn attempts_line(p: &crate::model::learn::ProgressView) -> String {
 
 #[component]
 fn GameIntro(instructions: Option<String>, objectives: Vec<String>) -> impl IntoView {
-    (instructions.is_some() || !objectives.is_empty()).then(|| view! {
-        <section class=CARD aria-label="How to play">
-            {instructions.map(|i| view! { <p>{i}</p> })}
-            {(!objectives.is_empty()).then(|| view! {
-                <ul class="mt-2 list-inside list-disc text-sm text-muted">
-                    {objectives.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}
-                </ul>
-            })}
-        </section>
+    (instructions.is_some() || !objectives.is_empty()).then(|| {
+        view! {
+            <section class=CARD aria-label="How to play">
+                {instructions.map(|i| view! { <p>{i}</p> })}
+                {(!objectives.is_empty()).then(|| view! {
+                    <ul class="mt-2 list-inside list-disc text-sm text-muted">
+                        {objectives.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}
+                    </ul>
+                })}
+            </section>
+        }
     })
 }
 
 /// Score, pass or not, and feedback on every question, part or decision.
 #[component]
 fn Results(result: RwSignal<Option<Graded>>) -> impl IntoView {
-    move || result.get().map(|g| view! {
+    move || {
+        result.get().map(|g| view! {
         <section class=CARD aria-labelledby="result-heading" data-testid="game-result" data-passed=g.passed.to_string()>
             <h2 id="result-heading" class="text-lg font-semibold" role="status">
                 {format!("Score {}% — {}", g.score, if g.passed { "passed!" } else { "not passed yet, try again." })}
@@ -177,6 +180,7 @@ fn Results(result: RwSignal<Option<Graded>>) -> impl IntoView {
             </ol>
         </section>
     })
+    }
 }
 
 #[component]

@@ -43,10 +43,15 @@ pub fn LabPanel(
     let attempts = move || state.progress.get().attempts;
     let message = move || match submit.value().get() {
         Some(Ok(o)) => Some((o.correct, o.message)),
-        Some(Err(e)) => Some((false, match e {
-            crate::error::AppError::Invalid(f) => f.get("answer").or(f.get("attempt")).unwrap_or("Please check your answer").to_string(),
-            other => other.to_string(),
-        })),
+        Some(Err(e)) => Some((
+            false,
+            match e {
+                crate::error::AppError::Invalid(f) => {
+                    f.get("answer").or(f.get("attempt")).unwrap_or("Please check your answer").to_string()
+                }
+                other => other.to_string(),
+            },
+        )),
         None => None,
     };
     view! {

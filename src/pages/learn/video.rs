@@ -38,14 +38,15 @@ pub fn VideoPlayer(
 
     // Sends the stretch played so far (if any) with the counters, then resets them.
     let flush = move |end: Option<f64>, restart: bool| {
-        let Some(el) = video.get_untracked() else { return };
+        // `try_` reads: this also runs while the page is being torn down.
+        let Some(el) = video.try_get_untracked().flatten() else { return };
         let now = el.current_time();
         let length = el.duration();
         let mut beat = Beat { position: now, speed: el.playback_rate(), ..Beat::default() };
         if length.is_finite() && length > 0.0 {
             beat.length = Some(length);
         }
-        tracker.update_value(|t| {
+        tracker.try_update_value(|t| {
             if let Some(start) = t.start.take() {
                 let end = end.unwrap_or(now);
                 if end > start {
@@ -121,11 +122,7 @@ pub fn VideoPlayer(
         flush(None, false);
     };
     // Leaving the page sends what was watched since the last heartbeat.
-    on_cleanup(move || {
-        if video.get_untracked().is_some() {
-            flush(None, false);
-        }
-    });
+    on_cleanup(move || flush(None, false));
 
     let speed = RwSignal::new(1.0_f64);
     Effect::new(move |_| {
