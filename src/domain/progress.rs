@@ -72,7 +72,7 @@ pub fn covered_seconds(merged: &[Segment]) -> f64 {
 
 /// Percentage (0..=100, one decimal) of a video of `length` seconds covered by `merged`.
 pub fn coverage_percentage(merged: &[Segment], length: f64) -> f64 {
-    if !(length > 0.0) {
+    if length.is_nan() || length <= 0.0 {
         return 0.0;
     }
     let covered: f64 = merged.iter().map(|s| (s.end.min(length) - s.start.max(0.0)).max(0.0)).sum();
@@ -82,7 +82,7 @@ pub fn coverage_percentage(merged: &[Segment], length: f64) -> f64 {
 /// The part of a segment the server believes: inside the video, and no longer
 /// than could have played in `elapsed` seconds of server time at `speed`.
 pub fn accept_segment(claimed: Segment, length: f64, elapsed: f64, speed: f64) -> Option<Segment> {
-    if !claimed.start.is_finite() || !claimed.end.is_finite() || !(length > 0.0) {
+    if !claimed.start.is_finite() || !claimed.end.is_finite() || length.is_nan() || length <= 0.0 {
         return None;
     }
     let start = claimed.start.max(0.0).min(length);
@@ -233,7 +233,7 @@ pub struct ModuleProgress {
 /// that 100 means everything is done; a module without content is never complete.
 pub fn module_progress(completed: usize, total: usize) -> ModuleProgress {
     let completed = completed.min(total);
-    let percentage = if total == 0 { 0.0 } else { ((completed * 100) / total) as f64 };
+    let percentage = (completed * 100).checked_div(total).unwrap_or(0) as f64;
     ModuleProgress {
         percentage,
         completed: i32::try_from(completed).unwrap_or(i32::MAX),

@@ -164,9 +164,9 @@ pub enum PlayerBody {
         game_type: GameType,
         instructions: Option<String>,
         objectives: Vec<String>,
-        game: PublicGame,
+        game: Box<PublicGame>,
         /// Scenarios: where the learner's path (from the page URL) leads.
-        walk: Option<ScenarioWalk>,
+        walk: Option<Box<ScenarioWalk>>,
     },
     Document {
         format: DocumentFormat,

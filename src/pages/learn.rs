@@ -179,7 +179,7 @@ fn PlayerView(p: Player) -> impl IntoView {
                         view! { <lab::LabPanel instructions environment hint_count hints solution solution_available has_solution /> }.into_any()
                     }
                     PlayerBody::Game { game_type, instructions, objectives, game, walk } => {
-                        view! { <game::GamePanel game_type instructions objectives game walk /> }.into_any()
+                        view! { <game::GamePanel game_type instructions objectives game=*game walk=walk.map(|w| *w) /> }.into_any()
                     }
                 }}
                 <CompletionPanel item=item.clone() />

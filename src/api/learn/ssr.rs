@@ -403,8 +403,8 @@ fn body(item: &Item, p: &Progress, path: Option<&str>) -> Result<PlayerBody, App
                 game_type: game.game_type(),
                 instructions: c.game_instructions.clone(),
                 objectives: c.game_objectives.clone(),
-                game: game.public(),
-                walk,
+                game: Box::new(game.public()),
+                walk: walk.map(Box::new),
             }
         }
         ContentType::Document => PlayerBody::Document {
