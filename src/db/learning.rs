@@ -230,8 +230,8 @@ pub async fn heartbeat(
         match content.kind {
             ContentType::Video => video_beat(p, content, beat, elapsed),
             ContentType::Document => {
-                let section = (if beat.position.is_finite() { beat.position } else { 1.0 } as i32)
-                    .clamp(1, item.sections.max(1));
+                let section =
+                    (if beat.position.is_finite() { beat.position } else { 1.0 } as i32).clamp(1, item.sections.max(1));
                 let mut pages: Vec<SectionTime> = p.content_specific.pages_read.iter().map(section_time).collect();
                 rules::add_section_time(&mut pages, section, credited);
                 let read_at =

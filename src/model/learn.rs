@@ -241,8 +241,10 @@ pub struct Outcome {
     pub module_completed: bool,
 }
 
-/// A heartbeat from the player: what happened since the previous one.
+/// A heartbeat from the player: what happened since the previous one
+/// (every field may be left out).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Beat {
     /// Video: seconds; document: the section on screen (1-based).
     pub position: f64,

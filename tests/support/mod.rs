@@ -159,6 +159,14 @@ impl Browser {
         (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
     }
 
+    /// Calls a server function whose input is JSON (e.g. the heartbeat).
+    pub async fn call_json(&self, path: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+        let response = self.http.post(format!("{}{path}", self.base)).json(body).send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    }
+
     /// Signs up a student with `password`; panics when the server refuses.
     pub async fn register(&self, username: &str, password: &str) {
         let email = format!("{username}@example.com");

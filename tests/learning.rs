@@ -1,0 +1,757 @@
+//! Learning over HTTP, on the demo curriculum: who may call what, enrolling
+//! and prerequisites, sequential locking, heartbeats that cannot be forged
+//! into progress, grading on the server without leaking keys, labs with
+//! hints, bookmarks, ratings, module completion, and writes that stay exact
+//! under concurrent clients.
+
+mod support;
+
+use futures::future::join_all;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, Document, doc};
+use serde_json::{Value, json};
+use support::{Browser, TestApp};
+
+use foothold::db::collections::{CONTENTS, ENROLLMENTS, MODULES, PROGRESS, USERS};
+
+const PASSWORD: &str = "correct horse battery staple";
+const LINUX: &str = "Linux Command Line for Defenders";
+
+async fn seeded() -> TestApp {
+    let app = support::spawn_app().await;
+    foothold::seed::seed_demo(&app.db).await.expect("seed the demo curriculum");
+    app
+}
+
+async fn module_id(app: &TestApp, title: &str) -> ObjectId {
+    let m = app.db.collection::<Document>(MODULES).find_one(doc! { "title": title }).await.unwrap().unwrap();
+    m.get_object_id("_id").unwrap()
+}
+
+/// The module's active items in order: (id, type, document).
+async fn items(app: &TestApp, module: ObjectId) -> Vec<(String, String, Document)> {
+    use futures::TryStreamExt;
+    let docs: Vec<Document> = app
+        .db
+        .collection::<Document>(CONTENTS)
+        .find(doc! { "module": module })
+        .sort(doc! { "order": 1 })
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    docs.into_iter()
+        .map(|d| (d.get_object_id("_id").unwrap().to_hex(), d.get_str("type").unwrap().to_string(), d))
+        .collect()
+}
+
+async fn learner(app: &TestApp, name: &str) -> (Browser, ObjectId) {
+    let b = Browser::new(&app.base_url);
+    b.register(name, PASSWORD).await;
+    let user = app.db.collection::<Document>(USERS).find_one(doc! { "username": name }).await.unwrap().unwrap();
+    (b, user.get_object_id("_id").unwrap())
+}
+
+async fn enroll(b: &Browser, module: ObjectId) -> (u16, Value) {
+    b.call("/api/learn/enroll", &[("module_id", &module.to_hex())]).await
+}
+
+async fn open(b: &Browser, module: ObjectId, content: &str) -> (u16, Value) {
+    b.call("/api/learn/player", &[("module_id", &module.to_hex()), ("content_id", content)]).await
+}
+
+async fn free_order(app: &TestApp, module: ObjectId) {
+    app.db
+        .collection::<Document>(MODULES)
+        .update_one(doc! { "_id": module }, doc! { "$set": { "settings.requireSequentialCompletion": false } })
+        .await
+        .unwrap();
+}
+
+/// Moves the learner's last heartbeat `seconds` into the past, as if that much time had passed.
+async fn time_passes(app: &TestApp, user: ObjectId, content: &str, seconds: i64) {
+    let content = ObjectId::parse_str(content).unwrap();
+    let past = DateTime::from_millis(DateTime::now().timestamp_millis() - seconds * 1000);
+    app.db
+        .collection::<Document>(PROGRESS)
+        .update_one(doc! { "user": user, "content": content }, doc! { "$set": { "lastAccessedAt": past } })
+        .await
+        .unwrap();
+}
+
+async fn beat(b: &Browser, content: &str, beat: Value) -> (u16, Value) {
+    b.call_json("/api/learn/heartbeat", &json!({ "content_id": content, "beat": beat })).await
+}
+
+async fn progress(app: &TestApp, user: ObjectId, content: &str) -> Document {
+    let content = ObjectId::parse_str(content).unwrap();
+    app.db.collection::<Document>(PROGRESS).find_one(doc! { "user": user, "content": content }).await.unwrap().unwrap()
+}
+
+async fn enrollment(app: &TestApp, user: ObjectId, module: ObjectId) -> Document {
+    app.db.collection::<Document>(ENROLLMENTS).find_one(doc! { "user": user, "module": module }).await.unwrap().unwrap()
+}
+
+fn num(d: &Document, path: &str) -> f64 {
+    let mut current = d;
+    let parts: Vec<&str> = path.split('.').collect();
+    for p in &parts[..parts.len() - 1] {
+        current = current.get_document(p).unwrap();
+    }
+    let last = parts[parts.len() - 1];
+    match current.get(last) {
+        Some(mongodb::bson::Bson::Double(x)) => *x,
+        Some(mongodb::bson::Bson::Int32(x)) => f64::from(*x),
+        Some(mongodb::bson::Bson::Int64(x)) => *x as f64,
+        other => panic!("{path} is {other:?}"),
+    }
+}
+
+/// Calls a server function with owned form values.
+async fn call(b: &Browser, path: &str, form: &[(&str, String)]) -> (u16, Value) {
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.call(path, &form).await
+}
+
+fn invalid(body: &Value, field: &str) -> String {
+    body["Invalid"][field].as_str().unwrap_or_else(|| panic!("no message for {field} in {body}")).to_string()
+}
+
+/// The quiz answers that are right, as the form encodes them.
+fn right_answers(game: &Document) -> Vec<(String, String)> {
+    let data = game.get_document("content").unwrap().get_document("gameData").unwrap();
+    let mut answers = Vec::new();
+    for q in data.get_array("questions").unwrap() {
+        let q = q.as_document().unwrap();
+        let id = q.get_str("id").unwrap();
+        let correct: Vec<i64> = q
+            .get_array("correct")
+            .unwrap()
+            .iter()
+            .map(|c| c.as_i64().or_else(|| c.as_i32().map(i64::from)).unwrap())
+            .collect();
+        if correct.len() == 1 {
+            answers.push((format!("answers[{id}]"), correct[0].to_string()));
+        } else {
+            for c in correct {
+                answers.push((format!("answers[{id}~{c}]"), c.to_string()));
+            }
+        }
+    }
+    answers
+}
+
+async fn submit_game(b: &Browser, content: &str, attempt: &str, answers: &[(String, String)]) -> (u16, Value) {
+    let mut form: Vec<(&str, &str)> = vec![("content_id", content), ("attempt", attempt)];
+    form.extend(answers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    b.call("/api/learn/game", &form).await
+}
+
+#[tokio::test]
+async fn modules_are_public_and_every_learning_action_needs_a_learner() {
+    let app = seeded().await;
+    let linux = module_id(&app, LINUX).await;
+    let anonymous = Browser::new(&app.base_url);
+    let (status, body) = anonymous.call("/api/learn/module", &[("id", &linux.to_hex())]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["signed_in"], false);
+    assert_eq!(body["syllabus"].as_array().unwrap().len(), 5);
+    let item = items(&app, linux).await[0].0.clone();
+    for path in [
+        "/api/learn/enroll",
+        "/api/learn/enrollment_status",
+        "/api/learn/player",
+        "/api/learn/game",
+        "/api/learn/lab",
+        "/api/learn/hint",
+        "/api/learn/done",
+        "/api/learn/bookmark",
+        "/api/learn/bookmark_delete",
+        "/api/learn/rate",
+    ] {
+        let form = [
+            ("module_id", linux.to_hex()),
+            ("content_id", item.clone()),
+            ("status", "paused".into()),
+            ("attempt", "attempt-0001".into()),
+            ("answer", "x".into()),
+            ("number", "1".into()),
+            ("section", "1".into()),
+            ("created_ms", "1".into()),
+            ("rating", "5".into()),
+        ];
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, body) = anonymous.call(path, &form).await;
+        assert_eq!(status, 401, "{path}: {body}");
+        assert_eq!(body["Unauthorized"], "Please sign in to continue.", "{path}");
+    }
+    let (status, _) = beat(&anonymous, &item, json!({ "position": 0.0, "speed": 1.0 })).await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn prerequisites_gate_enrolling_and_say_what_unlocks_it() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let crypto = module_id(&app, "Cryptography Basics").await;
+    let (status, body) = enroll(&ada, crypto).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["Forbidden"], "Complete the module “Networking Essentials for Security” first.");
+
+    let web = module_id(&app, "How the Web Works: HTTP, Cookies and Sessions").await;
+    let (status, body) = enroll(&ada, web).await;
+    assert_eq!(status, 403);
+    let message = body["Forbidden"].as_str().unwrap();
+    assert!(message.starts_with("Complete the phase “Foundations”"), "{message}");
+
+    let (_, page) = ada.call("/api/learn/module", &[("id", &crypto.to_hex())]).await;
+    assert_eq!(page["prerequisites"][0]["completed"], false);
+    assert_eq!(page["needs"][0]["title"], "Networking Essentials for Security");
+
+    // Once the prerequisite is completed the module opens.
+    let networking = module_id(&app, "Networking Essentials for Security").await;
+    assert_eq!(enroll(&ada, networking).await.0, 200);
+    app.db
+        .collection::<Document>(ENROLLMENTS)
+        .update_one(doc! { "user": user, "module": networking }, doc! { "$set": { "status": "completed" } })
+        .await
+        .unwrap();
+    assert_eq!(enroll(&ada, crypto).await.0, 200);
+    let (_, page) = ada.call("/api/learn/module", &[("id", &crypto.to_hex())]).await;
+    assert_eq!(page["enrollment"]["status"], "active");
+    assert_eq!(page["enrollment"]["total"], 5);
+}
+
+#[tokio::test]
+async fn enrollment_pauses_drops_and_reactivates() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    let first = items(&app, linux).await[0].0.clone();
+    assert_eq!(enroll(&ada, linux).await.0, 200);
+    assert_eq!(enroll(&ada, linux).await.0, 200, "enrolling twice is harmless");
+    let count = app.db.collection::<Document>(ENROLLMENTS).count_documents(doc! { "user": user }).await.unwrap();
+    assert_eq!(count, 1);
+    for (status, expected) in [("paused", "paused"), ("dropped", "dropped")] {
+        let (code, body) =
+            ada.call("/api/learn/enrollment_status", &[("module_id", &linux.to_hex()), ("status", status)]).await;
+        assert_eq!(code, 200, "{body}");
+        assert_eq!(enrollment(&app, user, linux).await.get_str("status").unwrap(), expected);
+        let (code, body) = open(&ada, linux, &first).await;
+        assert_eq!(code, 403);
+        assert!(body["Forbidden"].as_str().unwrap().contains(&format!("is {expected}")), "{body}");
+    }
+    let (code, body) =
+        ada.call("/api/learn/enrollment_status", &[("module_id", &linux.to_hex()), ("status", "completed")]).await;
+    assert_eq!(code, 422);
+    assert_eq!(invalid(&body, "status"), "Choose active, paused or dropped");
+    assert_eq!(enroll(&ada, linux).await.0, 200);
+    assert_eq!(enrollment(&app, user, linux).await.get_str("status").unwrap(), "active");
+    assert_eq!(open(&ada, linux, &first).await.0, 200);
+}
+
+#[tokio::test]
+async fn content_opens_in_order_and_bad_ids_are_refused() {
+    let app = seeded().await;
+    let (ada, _) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    let list = items(&app, linux).await;
+    let (status, body) = open(&ada, linux, &list[0].0).await;
+    assert_eq!(status, 403);
+    assert_eq!(body["Forbidden"], format!("Enroll in “{LINUX}” on its module page to open its content."));
+    enroll(&ada, linux).await;
+
+    let (status, body) = open(&ada, linux, &list[1].0).await;
+    assert_eq!(status, 403);
+    assert_eq!(body["Forbidden"], format!("Complete “{}” first.", list[0].2.get_str("title").unwrap()));
+    let (status, body) = open(&ada, linux, &list[0].0).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["item"]["kind"], "video");
+    assert_eq!(body["next"], list[1].0);
+    assert!(body["previous"].is_null());
+    assert_eq!(body["syllabus"][1]["locked"], format!("Complete “{}” first.", list[0].2.get_str("title").unwrap()));
+
+    let (status, body) = open(&ada, linux, "nope").await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "contentId"), "Cast to ObjectId failed for value \"nope\" at path \"contentId\"");
+    assert_eq!(open(&ada, linux, &ObjectId::new().to_hex()).await.0, 404);
+    // An item of another module under this module's address.
+    let other = items(&app, module_id(&app, "Networking Essentials for Security").await).await;
+    assert_eq!(open(&ada, linux, &other[0].0).await.0, 404);
+    // Heartbeats before opening an item find nothing to record.
+    let (status, _) = beat(&ada, &other[0].0, json!({ "position": 0.0, "speed": 1.0 })).await;
+    assert_eq!(status, 403, "not enrolled in that module");
+}
+
+#[tokio::test]
+async fn video_progress_comes_from_server_checked_segments() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    let video = items(&app, linux).await[0].0.clone();
+    enroll(&ada, linux).await;
+    assert_eq!(open(&ada, linux, &video).await.0, 200);
+
+    // A forged length (the content says 2 minutes) is not accepted, so nothing counts.
+    let (status, body) = beat(
+        &ada,
+        &video,
+        json!({ "position": 9.0, "segment": { "start": 0.0, "end": 10.0 }, "length": 10.0, "speed": 1.0 }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["progress"]["percentage"], 0.0);
+
+    // Claiming the whole video right away earns only what could have played.
+    time_passes(&app, user, &video, 10).await;
+    let (_, body) = beat(
+        &ada,
+        &video,
+        json!({ "position": 96.0, "segment": { "start": 0.0, "end": 96.0 }, "length": 96.0, "speed": 2.0, "pauses": 1 }),
+    )
+    .await;
+    let pct = body["progress"]["percentage"].as_f64().unwrap();
+    assert!(pct > 20.0 && pct < 25.0, "10 s at 2x plus slack is 22 s of 96: {pct}");
+    assert!(!body["progress"]["completed"].as_bool().unwrap());
+    let p = progress(&app, user, &video).await;
+    assert_eq!(num(&p, "contentSpecific.videoLength"), 96.0);
+    assert_eq!(num(&p, "interactions.pauses"), 1.0);
+    let time = num(&p, "timeSpent.total");
+    assert!((10.0..12.0).contains(&time), "credited server time, not claimed: {time}");
+
+    // Replaying the same part adds nothing; watching on completes at 90%.
+    time_passes(&app, user, &video, 30).await;
+    let (_, body) =
+        beat(&ada, &video, json!({ "position": 20.0, "segment": { "start": 0.0, "end": 20.0 }, "speed": 1.0 })).await;
+    assert_eq!(body["progress"]["percentage"].as_f64().unwrap(), pct);
+    let mut at = 22.0;
+    let mut last = body;
+    while at < 96.0 {
+        time_passes(&app, user, &video, 30).await;
+        let end = (at + 30.0_f64).min(96.0);
+        last = beat(&ada, &video, json!({ "position": end, "segment": { "start": at, "end": end }, "speed": 1.0 }))
+            .await
+            .1;
+        at = end;
+    }
+    assert_eq!(last["progress"]["percentage"], 100.0);
+    assert_eq!(last["progress"]["completed"], true);
+    assert_eq!(last["just_completed"], true);
+    assert_eq!(last["enrollment"]["completed"], 1);
+    assert_eq!(last["enrollment"]["percentage"], 20.0);
+    let p = progress(&app, user, &video).await;
+    let segments = p.get_document("contentSpecific").unwrap().get_array("watchedSegments").unwrap();
+    assert_eq!(segments.len(), 1, "merged into one: {segments:?}");
+    assert!(p.get_document("progress").unwrap().get_datetime("completedAt").is_ok());
+    let e = enrollment(&app, user, linux).await;
+    assert_eq!(e.get_document("progress").unwrap().get_object_id("lastContentCompleted").unwrap().to_hex(), video);
+
+    // Out-of-range numbers are refused with a message.
+    let (status, body) = beat(&ada, &video, json!({ "position": -1.0, "speed": 99.0, "pauses": -3 })).await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "position"), "The position must be between 0 and 86400");
+    assert_eq!(invalid(&body, "speed"), "The speed must be between 0 and 16");
+    assert_eq!(invalid(&body, "pauses"), "Counts must be between 0 and 1000");
+}
+
+#[tokio::test]
+async fn two_tabs_beating_at_once_never_count_time_twice() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    let video = items(&app, linux).await[0].0.clone();
+    enroll(&ada, linux).await;
+    open(&ada, linux, &video).await;
+    time_passes(&app, user, &video, 20).await;
+    let beats = (0..12).map(|_| beat(&ada, &video, json!({ "position": 1.0, "speed": 1.0 })));
+    for (status, body) in join_all(beats).await {
+        assert_eq!(status, 200, "{body}");
+    }
+    let p = progress(&app, user, &video).await;
+    let time = num(&p, "timeSpent.total");
+    assert!((20.0..22.0).contains(&time), "20 s passed, 12 beats: {time}");
+    let e = enrollment(&app, user, linux).await;
+    let minutes = num(&e, "timeSpent.total");
+    assert!((minutes - time / 60.0).abs() < 0.05, "enrollment {minutes} min vs progress {time} s");
+}
+
+#[tokio::test]
+async fn games_are_graded_on_the_server_and_a_double_submit_counts_once() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let (quiz_id, _, quiz) = list.iter().find(|(_, kind, _)| kind == "game").unwrap().clone();
+    enroll(&ada, linux).await;
+    let (status, page) = open(&ada, linux, &quiz_id).await;
+    assert_eq!(status, 200, "{page}");
+    let text = page.to_string();
+    assert!(!text.contains("\"correct\":") && !text.contains("\"explanation\":"), "no key before answering: {text}");
+    assert!(page["item"]["body"]["Game"]["game"]["questions"].as_array().unwrap().len() >= 3);
+
+    // Five copies of one wrong submission, at once: one attempt.
+    let wrong = vec![("answers[octal]".to_string(), "0".to_string())];
+    let copies = (0..5).map(|_| submit_game(&ada, &quiz_id, "attempt-aaaa-0", &wrong));
+    for (status, body) in join_all(copies).await {
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["graded"]["passed"], false);
+    }
+    let p = progress(&app, user, &quiz_id).await;
+    assert_eq!(num(&p, "contentSpecific.gameAttempts"), 1.0);
+    assert!(!p.get_document("progress").unwrap().get_bool("isCompleted").unwrap());
+
+    let (status, body) = submit_game(&ada, &quiz_id, "attempt-aaaa-1", &right_answers(&quiz)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["graded"]["score"], 100.0);
+    assert_eq!(body["graded"]["passed"], true);
+    assert!(!body["graded"]["items"][0]["explanation"].as_str().unwrap().is_empty(), "explanations after submitting");
+    assert_eq!(body["outcome"]["just_completed"], true);
+    let p = progress(&app, user, &quiz_id).await;
+    let cs = p.get_document("contentSpecific").unwrap();
+    assert_eq!(num(cs, "gameAttempts"), 2.0);
+    assert_eq!(num(cs, "gameBestScore"), 100.0);
+    assert_eq!(num(cs, "gameLevel"), 2.0);
+
+    // A later worse attempt keeps the best score and the completion.
+    let (_, body) = submit_game(&ada, &quiz_id, "attempt-aaaa-2", &wrong).await;
+    assert_eq!(body["outcome"]["progress"]["best_score"], 100.0);
+    assert_eq!(body["outcome"]["progress"]["completed"], true);
+
+    // Bad input.
+    let (status, body) = submit_game(&ada, &quiz_id, "x", &wrong).await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "attempt"), "The form is out of date; reload the page and try again");
+    let many: Vec<(String, String)> = (0..300).map(|i| (format!("answers[k{i}]"), "1".into())).collect();
+    let (status, body) = submit_game(&ada, &quiz_id, "attempt-aaaa-3", &many).await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "answers"), "Too many answers for one game");
+    let lab = &list.iter().find(|(_, kind, _)| kind == "lab").unwrap().0;
+    assert_eq!(submit_game(&ada, lab, "attempt-aaaa-4", &wrong).await.0, 404, "a lab is not a game");
+}
+
+#[tokio::test]
+async fn scenarios_puzzles_and_simulations_play_through_the_server() {
+    let app = seeded().await;
+    let (ada, ada_id) = learner(&app, "ada").await;
+    for title in [
+        "Network Reconnaissance and Enumeration",
+        "Incident Response and Threat Hunting",
+        "Networking Essentials for Security",
+    ] {
+        let module = module_id(&app, title).await;
+        free_order(&app, module).await;
+        app.db.collection::<Document>(ENROLLMENTS).insert_one(doc! {
+            "_id": ObjectId::new(), "user": ada_id,
+            "module": module, "enrolledAt": DateTime::now(), "status": "active", "createdAt": DateTime::now(), "updatedAt": DateTime::now(),
+        }).await.unwrap();
+        for (id, kind, content) in items(&app, module).await {
+            if kind != "game" {
+                continue;
+            }
+            let (status, page) = open(&ada, module, &id).await;
+            assert_eq!(status, 200, "{page}");
+            let body = &page["item"]["body"]["Game"];
+            let data = content.get_document("content").unwrap().get_document("gameData").unwrap();
+            let answers: Vec<(String, String)> = match body["game_type"].as_str().unwrap() {
+                "scenario" => {
+                    // The best path: at each step the choice with the most points.
+                    let steps = data.get_array("steps").unwrap();
+                    let mut at = data.get_str("start").unwrap().to_string();
+                    let mut path = Vec::new();
+                    loop {
+                        let step = steps
+                            .iter()
+                            .map(|s| s.as_document().unwrap())
+                            .find(|s| s.get_str("id").unwrap() == at)
+                            .unwrap();
+                        let Ok(choices) = step.get_array("choices") else { break };
+                        let Some(best) = choices
+                            .iter()
+                            .map(|c| c.as_document().unwrap())
+                            .max_by_key(|c| c.get_i32("points").unwrap_or(0))
+                        else {
+                            break;
+                        };
+                        path.push(best.get_str("id").unwrap().to_string());
+                        match best.get_str("next") {
+                            Ok(n) => at = n.to_string(),
+                            Err(_) => break,
+                        }
+                    }
+                    // Half way the page shows the next step, not the ending.
+                    let half = path[..1].join(",");
+                    let (_, mid) = ada
+                        .call(
+                            "/api/learn/player",
+                            &[("module_id", &module.to_hex()), ("content_id", &id), ("path", &half)],
+                        )
+                        .await;
+                    assert!(mid["item"]["body"]["Game"]["walk"]["next"].is_object(), "{mid}");
+                    let (status, early) =
+                        submit_game(&ada, &id, "attempt-scen-0", &[("answers[path]".into(), half)]).await;
+                    assert_eq!(status, 422, "{early}");
+                    vec![("answers[path]".into(), path.join(","))]
+                }
+                "simulation" => data
+                    .get_array("parts")
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_document().unwrap())
+                    .filter(|p| p.get_bool("suspicious").unwrap())
+                    .map(|p| (format!("answers[{}]", p.get_str("id").unwrap()), "on".to_string()))
+                    .collect(),
+                "puzzle" => match data.get_str("kind").unwrap() {
+                    "order" => data
+                        .get_array("items")
+                        .unwrap()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| (format!("answers[p{i}]"), item.as_str().unwrap().to_string()))
+                        .collect(),
+                    _ => data
+                        .get_array("pairs")
+                        .unwrap()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, pair)| {
+                            (
+                                format!("answers[m{i}]"),
+                                pair.as_document().unwrap().get_str("right").unwrap().to_string(),
+                            )
+                        })
+                        .collect(),
+                },
+                "quiz" => right_answers(&content),
+                other => panic!("unknown game type {other}"),
+            };
+            let (status, body) = submit_game(&ada, &id, &format!("attempt-{id}"), &answers).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["graded"]["passed"], true, "{}: {body}", content.get_str("title").unwrap());
+        }
+    }
+}
+
+#[tokio::test]
+async fn labs_take_flags_reveal_hints_in_order_and_earn_their_solution() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let (lab, _, doc) = list.iter().find(|(_, kind, _)| kind == "lab").unwrap().clone();
+    let flag = doc.get_document("content").unwrap().get_array("labFlags").unwrap()[0].as_str().unwrap().to_string();
+    enroll(&ada, linux).await;
+    let (_, page) = open(&ada, linux, &lab).await;
+    let body = &page["item"]["body"]["Lab"];
+    assert!(body["solution"].is_null());
+    assert_eq!(body["hint_count"], 3);
+    assert!(!page.to_string().contains(&flag), "the flag never reaches the browser");
+
+    let hint = |n: &str| {
+        let form = [("content_id", lab.clone()), ("number", n.to_string())];
+        let ada = &ada;
+        async move { call(ada, "/api/learn/hint", &form).await }
+    };
+    let (status, body) = hint("2").await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "number"), "Hints are revealed one at a time, in order");
+    assert_eq!(hint("1").await.1.as_array().unwrap().len(), 1);
+    assert_eq!(hint("1").await.1.as_array().unwrap().len(), 1, "asking twice costs one hint");
+    assert_eq!(invalid(&hint("9").await.1, "number"), "This lab has 3 hints");
+
+    let answer = |a: &str, attempt: &str| {
+        let form = [("content_id", lab.clone()), ("attempt", attempt.to_string()), ("answer", a.to_string())];
+        let ada = &ada;
+        async move { call(ada, "/api/learn/lab", &form).await }
+    };
+    let (_, body) = answer("FLAG{wrong}", "attempt-lab-1").await;
+    assert_eq!(body["correct"], false);
+    assert!(body["solution"].is_null());
+    let (_, body) = answer("FLAG{wrong}", "attempt-lab-1").await;
+    assert_eq!(body["outcome"]["progress"]["attempts"], 1, "a repeated attempt is not counted");
+    let (status, body) = answer("   ", "attempt-lab-2").await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "answer"), "Enter your answer (up to 300 characters)");
+    let (_, body) = answer(&format!("  {}  ", flag.to_lowercase()), "attempt-lab-3").await;
+    assert_eq!(body["correct"], true, "{body}");
+    assert_eq!(body["message"], "Correct! Lab solved.");
+    assert_eq!(body["score"], 85.0, "100 - 10 for the hint - 5 for the wrong answer");
+    assert!(body["solution"].as_str().unwrap().contains("<"), "the solution as HTML once solved");
+    let (_, body) = answer("FLAG{wrong}", "attempt-lab-4").await;
+    assert_eq!(body["message"], "That is not the answer, but you have already solved this lab.");
+    let p = progress(&app, user, &lab).await;
+    assert_eq!(num(&p, "contentSpecific.labAttempts"), 2.0);
+    assert_eq!(num(&p, "contentSpecific.hintsUsed"), 1.0);
+    assert!(p.get_document("contentSpecific").unwrap().get_bool("labCompleted").unwrap());
+}
+
+#[tokio::test]
+async fn documents_track_sections_and_bookmarks_belong_to_their_learner() {
+    let app = seeded().await;
+    let (ada, ada_id) = learner(&app, "ada").await;
+    let (bob, _) = learner(&app, "bob").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let document = list.iter().find(|(_, kind, _)| kind == "document").unwrap().0.clone();
+    for b in [&ada, &bob] {
+        enroll(b, linux).await;
+        open(b, linux, &document).await;
+    }
+    let (_, page) = open(&ada, linux, &document).await;
+    let sections = page["item"]["body"]["Document"]["sections"].as_array().unwrap().len();
+    assert_eq!(sections, 7);
+    for s in 1..=sections {
+        time_passes(&app, ada_id, &document, 6).await;
+        let (status, body) = beat(&ada, &document, json!({ "position": s as f64, "speed": 1.0 })).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, body) = beat(&ada, &document, json!({ "position": 1.0, "speed": 1.0 })).await;
+    assert_eq!(body["progress"]["percentage"], 100.0);
+    assert_eq!(body["progress"]["completed"], true);
+    assert_eq!(body["progress"]["sections_read"].as_array().unwrap().len(), 7);
+
+    let mark = |b: &Browser, section: &str, note: &str| {
+        let form = [("content_id", document.clone()), ("section", section.to_string()), ("note", note.to_string())];
+        let b = Browser { base: b.base.clone(), http: b.http.clone() };
+        async move { call(&b, "/api/learn/bookmark", &form).await }
+    };
+    let (status, body) = mark(&ada, "2", "setuid matters").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(mark(&ada, "2", "setuid matters").await.1["progress"]["bookmarks"].as_array().unwrap().len(), 1);
+    let (status, body) = mark(&ada, "99", "").await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "section"), "Choose a section between 1 and 7");
+    assert_eq!(invalid(&mark(&ada, "1", &"x".repeat(501)).await.1, "note"), "A note cannot exceed 500 characters");
+    let e = enrollment(&app, ada_id, linux).await;
+    assert_eq!(num(&e, "engagement.bookmarksCount"), 1.0);
+    assert_eq!(num(&e, "engagement.notesCount"), 1.0);
+
+    // Bob sees none of Ada's bookmarks, and deleting "them" touches only his own document.
+    let (_, bob_page) = open(&bob, linux, &document).await;
+    assert!(bob_page["progress"]["bookmarks"].as_array().unwrap().is_empty());
+    let created = body_created(&ada, linux, &document).await;
+    let (status, _) = bob
+        .call("/api/learn/bookmark_delete", &[("content_id", &document), ("section", "2"), ("created_ms", &created)])
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(open(&ada, linux, &document).await.1["progress"]["bookmarks"].as_array().unwrap().len(), 1);
+    let (_, body) = ada
+        .call("/api/learn/bookmark_delete", &[("content_id", &document), ("section", "2"), ("created_ms", &created)])
+        .await;
+    assert!(body["progress"]["bookmarks"].as_array().unwrap().is_empty());
+
+    // Ratings after completion only, in range.
+    let rate = |b: &Browser, rating: &str| {
+        let form =
+            [("content_id", document.clone()), ("rating", rating.to_string()), ("feedback", "clear".to_string())];
+        let b = Browser { base: b.base.clone(), http: b.http.clone() };
+        async move { call(&b, "/api/learn/rate", &form).await }
+    };
+    assert_eq!(invalid(&rate(&bob, "4").await.1, "rating"), "Rate an item once you have completed it");
+    assert_eq!(
+        invalid(&rate(&ada, "6").await.1, "rating"),
+        "Path `rating` (6) is more than maximum allowed value (5)."
+    );
+    let (status, body) = rate(&ada, "4").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["progress"]["rating"], 4);
+    assert_eq!(body["progress"]["feedback"], "clear");
+
+    // Manual completion only where the criteria say so.
+    let (status, body) = ada.call("/api/learn/done", &[("content_id", &document)]).await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "content"), "This item completes by itself as you work through it");
+}
+
+async fn body_created(b: &Browser, module: ObjectId, content: &str) -> String {
+    let (_, page) = open(b, module, content).await;
+    page["progress"]["bookmarks"][0]["created_ms"].as_i64().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn finishing_every_item_completes_the_module_and_its_enrollment() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let ir = module_id(&app, "Incident Response and Threat Hunting").await;
+    free_order(&app, ir).await;
+    // Its prerequisites, completed.
+    for title in [LINUX, "Injection Attacks: SQL and Command Injection"] {
+        let m = module_id(&app, title).await;
+        app.db
+            .collection::<Document>(ENROLLMENTS)
+            .insert_one(doc! {
+                "_id": ObjectId::new(), "user": user, "module": m, "enrolledAt": DateTime::now(), "status": "completed",
+                "createdAt": DateTime::now(), "updatedAt": DateTime::now(),
+            })
+            .await
+            .unwrap();
+    }
+    let (status, body) = enroll(&ada, ir).await;
+    assert_eq!(status, 403, "the phase before is not complete yet: {body}");
+    app.db
+        .collection::<Document>(ENROLLMENTS)
+        .update_many(doc! { "user": user }, doc! { "$set": { "status": "completed" } })
+        .await
+        .unwrap();
+    for m in [
+        "Networking Essentials for Security",
+        "Cryptography Basics",
+        "How the Web Works: HTTP, Cookies and Sessions",
+        "Cross-Site Scripting and Browser Security",
+    ] {
+        let m = module_id(&app, m).await;
+        app.db
+            .collection::<Document>(ENROLLMENTS)
+            .insert_one(doc! {
+                "_id": ObjectId::new(), "user": user, "module": m, "enrolledAt": DateTime::now(), "status": "completed",
+                "createdAt": DateTime::now(), "updatedAt": DateTime::now(),
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(enroll(&ada, ir).await.0, 200);
+    let list = items(&app, ir).await;
+    let manual = list
+        .iter()
+        .find(|(_, kind, d)| {
+            kind == "document" && d.get_document("completionCriteria").unwrap().get_str("type").unwrap() == "manual"
+        })
+        .unwrap();
+    open(&ada, ir, &manual.0).await;
+    let (status, body) = ada.call("/api/learn/done", &[("content_id", &manual.0)]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["progress"]["completed"], true);
+    assert_eq!(body["enrollment"]["completed"], 1);
+    let e = enrollment(&app, user, ir).await;
+    assert_eq!(e.get_str("status").unwrap(), "active");
+    assert_eq!(num(&e, "progress.percentage"), 20.0);
+    assert_eq!(num(&e, "progress.totalContent"), 5.0);
+
+    // Completing the rest the quick way (straight in the database) and one
+    // more real event recomputes everything from the progress documents.
+    for (id, ..) in list.iter().filter(|(id, ..)| id != &manual.0) {
+        open(&ada, ir, id).await;
+        app.db
+            .collection::<Document>(PROGRESS)
+            .update_one(
+                doc! { "user": user, "content": ObjectId::parse_str(id).unwrap() },
+                doc! { "$set": { "progress.isCompleted": true, "progress.completedAt": DateTime::now() } },
+            )
+            .await
+            .unwrap();
+    }
+    let (_, body) = ada.call("/api/learn/done", &[("content_id", &manual.0)]).await;
+    assert_eq!(body["just_completed"], false);
+    foothold::db::learning::refresh_enrollment(&app.db, user, ir).await.unwrap();
+    let e = enrollment(&app, user, ir).await;
+    assert_eq!(e.get_str("status").unwrap(), "completed");
+    assert_eq!(num(&e, "progress.percentage"), 100.0);
+    assert_eq!(num(&e, "progress.completedContent"), 5.0);
+    assert!(e.get_datetime("completedAt").is_ok());
+    let (_, page) = ada.call("/api/learn/module", &[("id", &ir.to_hex())]).await;
+    assert_eq!(page["enrollment"]["status"], "completed");
+    assert!(page["syllabus"].as_array().unwrap().iter().all(|i| i["completed"] == true));
+}
