@@ -755,3 +755,52 @@ async fn finishing_every_item_completes_the_module_and_its_enrollment() {
     assert_eq!(page["enrollment"]["status"], "completed");
     assert!(page["syllabus"].as_array().unwrap().iter().all(|i| i["completed"] == true));
 }
+
+#[tokio::test]
+async fn forms_work_without_javascript_and_land_back_on_the_page() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let (quiz_id, _, quiz) = list.iter().find(|(_, kind, _)| kind == "game").unwrap().clone();
+    let page = format!("{}/learn/{}/{quiz_id}", app.base_url, linux.to_hex());
+
+    // Enroll as a plain form post: the server answers with a redirect back.
+    let response = ada
+        .http
+        .post(format!("{}/api/learn/enroll", app.base_url))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, format!("{}/modules/{}", app.base_url, linux.to_hex()))
+        .form(&[("module_id", linux.to_hex())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    assert!(enrollment(&app, user, linux).await.get_str("status").is_ok());
+
+    // The player renders on the server with the quiz form.
+    let html = ada.http.get(&page).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("name=\"attempt\""), "the quiz form is rendered on the server");
+    assert!(html.contains("answers[octal]"));
+
+    let mut form: Vec<(String, String)> =
+        vec![("content_id".into(), quiz_id.clone()), ("attempt".into(), "attempt-nojs-1".into())];
+    form.extend(right_answers(&quiz));
+    let response = ada
+        .http
+        .post(format!("{}/api/learn/game", app.base_url))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, &page)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let back = response.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
+    assert_eq!(back.trim_end_matches('?'), page, "back to the page the form was on");
+    // Back on the page, the stored result shows the score and explanations.
+    let html = ada.http.get(&page).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Score 100% — passed!"), "{}", &html[..html.len().min(500)]);
+    assert!(html.contains("Completed ✓"));
+}

@@ -76,3 +76,35 @@ test('the catalog fits a phone screen', async ({ browser }) => {
   await page.screenshot({ path: 'end2end/screenshots/catalog-phone.png', fullPage: true });
   await context.close();
 });
+
+test('search, tag and skill filters combine, in the page and without JavaScript', async ({ page, browser }) => {
+  await page.goto('/catalog');
+  await waitForHydration(page);
+  const cards = page.getByTestId('module-card');
+  await expect(page.getByTestId('featured').getByRole('link')).toHaveCount(3);
+
+  await page.getByRole('searchbox', { name: 'Search' }).fill('WIRESHARK');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=WIRESHARK/);
+  await expect(cards).toHaveCount(1);
+  await expect(cards.first()).toContainText('Networking Essentials');
+
+  await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  await page.getByLabel('Tag', { exact: true }).selectOption('web');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(cards).toHaveCount(3);
+  // A difficulty chip keeps the tag.
+  await page.getByRole('link', { name: 'Intermediate', exact: true }).click();
+  await expect(page).toHaveURL(/difficulty=intermediate&tag=web/);
+  await expect(cards).toHaveCount(2);
+
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noJs.newPage();
+  await plain.goto('/catalog');
+  await plain.getByLabel('Skill', { exact: true }).selectOption('Nmap');
+  await plain.getByRole('button', { name: 'Apply' }).click();
+  await expect(plain).toHaveURL(/skill=Nmap/);
+  await expect(plain.getByTestId('module-card')).toHaveCount(1);
+  await expect(plain.getByTestId('module-card')).toContainText('Network Reconnaissance');
+  await noJs.close();
+});

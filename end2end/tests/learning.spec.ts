@@ -74,6 +74,7 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
     return v.play();
   });
   await completed(page, 90_000);
+  await page.screenshot({ path: 'end2end/screenshots/player-video.png', fullPage: true });
 
   // Document: read each section for a few seconds, bookmark one with a note.
   await next(page);
@@ -90,6 +91,7 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await page.getByTestId('bookmark').getByRole('link').click();
   await expect(page.getByTestId('doc-section')).toHaveAttribute('data-section', '1');
   await completed(page, 20_000);
+  await page.screenshot({ path: 'end2end/screenshots/player-document.png', fullPage: true });
 
   // First lab: a hint, a wrong answer, then the flag.
   await next(page);
@@ -103,6 +105,7 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await page.getByRole('button', { name: 'Check' }).click();
   await expect(page.getByTestId('lab-result')).toHaveText('Correct! Lab solved.');
   await expect(page.getByTestId('solution')).toBeAttached();
+  await page.screenshot({ path: 'end2end/screenshots/player-lab.png', fullPage: true });
   await completed(page);
 
   // Second lab.
@@ -121,6 +124,7 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByTestId('game-result')).toHaveAttribute('data-passed', 'true');
   await expect(page.getByTestId('celebration')).toContainText('Module complete!');
+  await page.screenshot({ path: 'end2end/screenshots/player-quiz.png', fullPage: true });
 
   // The module page agrees.
   await page.getByRole('link', { name: 'See the module' }).click();
@@ -150,4 +154,32 @@ test('content stays locked until the items before it are completed, and says wha
   const locked = page.getByTestId('content-locked');
   await expect(locked).toContainText(`Complete “${items[0].title}”`);
   await expect(locked).toContainText(`“${items[items.length - 2].title}” first.`);
+});
+
+test('without JavaScript a learner can enroll, open the player, pause and resume through plain forms', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const name = uniqueName('nojs');
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Email').fill(`${name}@example.com`);
+  await page.locator('#password').fill('a long and unusual passphrase');
+  await page.getByLabel('Password again').fill('a long and unusual passphrase');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/catalog$/);
+
+  await page.getByRole('link', { name: MODULE }).click();
+  await page.getByRole('button', { name: 'Enroll' }).click();
+  await expect(page.getByTestId('enrollment-status')).toHaveText('You are enrolled.');
+  await page.getByTestId('continue').click();
+  await expect(page.getByTestId('player')).toHaveAttribute('data-kind', 'video');
+  await expect(page.locator('video track[kind="captions"]')).toHaveCount(1);
+
+  // Pause the module, then resume it, with plain posts.
+  await page.getByRole('link', { name: MODULE, exact: true }).click();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('enrollment-status')).toContainText('Paused');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('enrollment-status')).toHaveText('You are enrolled.');
+  await context.close();
 });

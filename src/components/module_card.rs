@@ -59,6 +59,19 @@ pub fn ModuleCardView(module: ModuleCard) -> impl IntoView {
                     <dd>{summary}</dd>
                 </div>
             </dl>
+            {module.progress.map(|p| {
+                let label = match p.status {
+                    crate::model::EnrollmentStatus::Completed => "Completed".to_string(),
+                    crate::model::EnrollmentStatus::Paused => "Paused".to_string(),
+                    crate::model::EnrollmentStatus::Dropped => "Dropped".to_string(),
+                    crate::model::EnrollmentStatus::Active => "In progress".to_string(),
+                };
+                view! {
+                    <div data-testid="card-progress">
+                        <crate::components::learn::ProgressBar percentage=p.percentage label=label />
+                    </div>
+                }
+            })}
             {(!module.tags.is_empty())
                 .then(|| {
                     view! {

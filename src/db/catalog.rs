@@ -68,6 +68,7 @@ fn module_card(m: Module) -> ModuleCard {
         id: m.id.to_hex(),
         title: m.title,
         short_description: m.short_description,
+        description: Some(m.description),
         order: count(m.order),
         difficulty: m.difficulty,
         estimated_minutes: m.estimated_duration.map(count),
@@ -79,5 +80,6 @@ fn module_card(m: Module) -> ModuleCard {
         lab_count: count(m.metadata.lab_count),
         game_count: count(m.metadata.game_count),
         document_count: count(m.metadata.document_count),
+        progress: None,
     }
 }

@@ -158,6 +158,12 @@ async fn reactivate(db: &Database, mut enrollment: Enrollment) -> Result<Enrollm
     Ok(enrollment)
 }
 
+/// Every enrollment of a learner (one per module they ever joined).
+pub async fn list_for_user(db: &Database, user: ObjectId) -> Result<Vec<Enrollment>, RepoError> {
+    use futures::TryStreamExt;
+    Ok(db.collection::<Enrollment>(ENROLLMENTS).find(doc! { "user": user }).await?.try_collect().await?)
+}
+
 pub async fn get(db: &Database, user: ObjectId, module: ObjectId) -> Result<Option<Enrollment>, RepoError> {
     Ok(db.collection::<Enrollment>(ENROLLMENTS).find_one(doc! { "user": user, "module": module }).await?)
 }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::Difficulty;
+use super::{Difficulty, EnrollmentStatus};
 
 /// Everything `/catalog` shows: active phases in order, each with its active modules in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -27,6 +27,8 @@ pub struct ModuleCard {
     pub id: String,
     pub title: String,
     pub short_description: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
     pub order: u32,
     pub difficulty: Difficulty,
     /// Estimated duration in minutes, as the spec stores it for modules.
@@ -39,21 +41,88 @@ pub struct ModuleCard {
     pub lab_count: u32,
     pub game_count: u32,
     pub document_count: u32,
+    /// The signed-in learner's enrollment, if any.
+    #[serde(default)]
+    pub progress: Option<CardProgress>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardProgress {
+    pub status: EnrollmentStatus,
+    pub percentage: f64,
+}
+
+/// What `/catalog?difficulty=…&tag=…&skill=…&q=…` asks for. Text matches a
+/// module's title, descriptions, tags and skills, ignoring case (in Rust:
+/// FerretDB 1.24 has no `$text`, and the catalog is small enough to filter
+/// in memory, in the page after hydration).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CatalogFilter {
+    pub difficulty: Option<Difficulty>,
+    pub tag: Option<String>,
+    pub skill: Option<String>,
+    pub text: Option<String>,
+}
+
+impl CatalogFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == CatalogFilter::default()
+    }
+
+    /// The query string of this filter with `difficulty` replaced.
+    pub fn with_difficulty(&self, difficulty: Option<Difficulty>) -> String {
+        let mut parts = Vec::new();
+        if let Some(d) = difficulty {
+            parts.push(format!("difficulty={}", d.as_str()));
+        }
+        for (key, value) in [("tag", &self.tag), ("skill", &self.skill), ("q", &self.text)] {
+            if let Some(v) = value {
+                parts.push(format!("{key}={}", encode(v)));
+            }
+        }
+        if parts.is_empty() { "/catalog".into() } else { format!("/catalog?{}", parts.join("&")) }
+    }
+
+    fn matches(&self, m: &ModuleCard) -> bool {
+        let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        self.difficulty.is_none_or(|d| m.difficulty == d)
+            && self.tag.as_deref().is_none_or(|t| m.tags.iter().any(|x| same(x, t)))
+            && self.skill.as_deref().is_none_or(|s| m.skills.iter().any(|x| same(x, s)))
+            && self.text.as_deref().is_none_or(|text| {
+                let needle = text.to_lowercase();
+                [Some(m.title.as_str()), m.short_description.as_deref(), m.description.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .chain(m.tags.iter().map(String::as_str))
+                    .chain(m.skills.iter().map(String::as_str))
+                    .any(|field| field.to_lowercase().contains(&needle))
+            })
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-._~` stay).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 impl Catalog {
     /// The catalog restricted to modules of one difficulty; phases left without
     /// a module are dropped. `None` keeps everything.
-    pub fn filtered(&self, difficulty: Option<Difficulty>) -> Catalog {
-        let Some(difficulty) = difficulty else {
+    pub fn filtered(&self, filter: &CatalogFilter) -> Catalog {
+        if filter.is_empty() {
             return self.clone();
-        };
+        }
         let phases = self
             .phases
             .iter()
             .filter_map(|phase| {
-                let modules: Vec<ModuleCard> =
-                    phase.modules.iter().filter(|m| m.difficulty == difficulty).cloned().collect();
+                let modules: Vec<ModuleCard> = phase.modules.iter().filter(|m| filter.matches(m)).cloned().collect();
                 (!modules.is_empty()).then(|| PhaseCard { modules, ..phase.clone() })
             })
             .collect();
@@ -62,6 +131,27 @@ impl Catalog {
 
     pub fn module_count(&self) -> usize {
         self.phases.iter().map(|p| p.modules.len()).sum()
+    }
+
+    /// Featured modules, in phase order.
+    pub fn featured(&self) -> Vec<ModuleCard> {
+        self.phases.iter().flat_map(|p| p.modules.iter().filter(|m| m.is_featured).cloned()).collect()
+    }
+
+    /// Every tag (or skill) used by a module, sorted, each once.
+    pub fn tags(&self) -> Vec<String> {
+        self.distinct(|m| &m.tags)
+    }
+
+    pub fn skills(&self) -> Vec<String> {
+        self.distinct(|m| &m.skills)
+    }
+
+    fn distinct(&self, of: impl Fn(&ModuleCard) -> &Vec<String>) -> Vec<String> {
+        let mut all: Vec<String> = self.phases.iter().flat_map(|p| p.modules.iter().flat_map(&of).cloned()).collect();
+        all.sort_by_key(|s| s.to_lowercase());
+        all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        all
     }
 }
 
@@ -83,6 +173,7 @@ mod tests {
             id: title.to_lowercase(),
             title: title.into(),
             short_description: None,
+            description: None,
             order: 1,
             difficulty,
             estimated_minutes: None,
@@ -94,6 +185,7 @@ mod tests {
             lab_count: 0,
             game_count: 0,
             document_count: 0,
+            progress: None,
         }
     }
 
@@ -119,13 +211,50 @@ mod tests {
                 phase("B", vec![module("Kerberos", Difficulty::Expert)]),
             ],
         };
-        assert_eq!(catalog.filtered(None), catalog);
-        let beginner = catalog.filtered(Some(Difficulty::Beginner));
+        let by = |d| CatalogFilter { difficulty: Some(d), ..CatalogFilter::default() };
+        assert_eq!(catalog.filtered(&CatalogFilter::default()), catalog);
+        let beginner = catalog.filtered(&by(Difficulty::Beginner));
         assert_eq!(beginner.phases.len(), 1);
         assert_eq!(beginner.phases[0].modules[0].title, "Ports");
-        assert_eq!(catalog.filtered(Some(Difficulty::Expert)).phases[0].title, "B");
-        assert_eq!(catalog.filtered(Some(Difficulty::Intermediate)).module_count(), 0);
+        assert_eq!(catalog.filtered(&by(Difficulty::Expert)).phases[0].title, "B");
+        assert_eq!(catalog.filtered(&by(Difficulty::Intermediate)).module_count(), 0);
         assert_eq!(catalog.module_count(), 3);
+    }
+
+    #[test]
+    fn tags_skills_and_text_filter_without_regard_to_case() {
+        let mut ports = module("Port Scanning", Difficulty::Beginner);
+        ports.tags = vec!["nmap".into(), "Recon".into()];
+        ports.skills = vec!["Enumeration".into()];
+        ports.is_featured = true;
+        let mut sqli = module("SQL Injection", Difficulty::Intermediate);
+        sqli.tags = vec!["web".into(), "recon".into()];
+        sqli.short_description = Some("Break a login with a quote".into());
+        let catalog = Catalog { phases: vec![phase("A", vec![ports, sqli])] };
+        let titles = |f: CatalogFilter| -> Vec<String> {
+            catalog.filtered(&f).phases.iter().flat_map(|p| p.modules.iter().map(|m| m.title.clone())).collect()
+        };
+        let f = CatalogFilter::default;
+        assert_eq!(titles(CatalogFilter { tag: Some("NMAP".into()), ..f() }), ["Port Scanning"]);
+        assert_eq!(titles(CatalogFilter { tag: Some("recon".into()), ..f() }).len(), 2);
+        assert_eq!(titles(CatalogFilter { skill: Some("enumeration".into()), ..f() }), ["Port Scanning"]);
+        assert_eq!(titles(CatalogFilter { text: Some("LOGIN".into()), ..f() }), ["SQL Injection"]);
+        assert_eq!(titles(CatalogFilter { text: Some("scan".into()), ..f() }), ["Port Scanning"]);
+        assert!(titles(CatalogFilter { text: Some("kerberos".into()), ..f() }).is_empty());
+        assert_eq!(
+            titles(CatalogFilter { tag: Some("recon".into()), difficulty: Some(Difficulty::Intermediate), ..f() }),
+            ["SQL Injection"]
+        );
+        assert_eq!(catalog.tags(), ["nmap", "Recon", "web"]);
+        assert_eq!(catalog.skills(), ["Enumeration"]);
+        assert_eq!(catalog.featured().len(), 1);
+    }
+
+    #[test]
+    fn filter_links_keep_the_other_criteria() {
+        let f = CatalogFilter { tag: Some("red team".into()), text: Some("a&b".into()), ..CatalogFilter::default() };
+        assert_eq!(f.with_difficulty(Some(Difficulty::Expert)), "/catalog?difficulty=expert&tag=red%20team&q=a%26b");
+        assert_eq!(CatalogFilter::default().with_difficulty(None), "/catalog");
     }
 
     #[test]

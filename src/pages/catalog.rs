@@ -2,22 +2,35 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::catalog::get_catalog;
 use crate::components::module_card::ModuleCardView;
-use crate::model::{Catalog, Difficulty};
+use crate::model::catalog::CatalogFilter;
+use crate::model::{Catalog, Difficulty, ModuleCard};
 
-/// `/catalog`: phases in order with their modules, filterable by difficulty.
+/// `/catalog`: phases in order with their modules, featured ones first,
+/// filterable by difficulty, tag, skill and text.
 ///
-/// The filter is a set of links (`?difficulty=…`): without JavaScript each is
-/// a normal page load rendered by the server; after hydration the router
-/// handles them in the page and the list is re-filtered without a request.
+/// The filters are links and a GET form (`?difficulty=…&tag=…&skill=…&q=…`):
+/// without JavaScript each is a normal page load rendered by the server;
+/// after hydration the router handles them in the page and the list is
+/// re-filtered without a request.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let catalog = Resource::new(|| (), |_| get_catalog());
     let query = use_query_map();
-    let difficulty = Memo::new(move |_| query.read().get("difficulty").and_then(|d| Difficulty::parse(&d)));
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        let text = |key: &str| q.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        CatalogFilter {
+            difficulty: q.get("difficulty").and_then(|d| Difficulty::parse(&d)),
+            tag: text("tag"),
+            skill: text("skill"),
+            text: text("q"),
+        }
+    });
 
     view! {
         <Title text="Catalog" />
@@ -27,13 +40,23 @@ pub fn CatalogPage() -> impl IntoView {
                 "Work through the phases in order, or jump to the modules that fit your level."
             </p>
         </header>
-        <DifficultyFilter selected=difficulty />
+        <DifficultyFilter filter />
         <Suspense fallback=|| view! { <p class="text-muted">"Loading the catalog…"</p> }>
             {move || Suspend::new(async move {
                 match catalog.await {
                     Ok(catalog) => {
                         let catalog = Arc::new(catalog);
-                        (move || view! { <PhaseList catalog=catalog.filtered(difficulty.get()) /> })
+                        let (tags, skills) = (catalog.tags(), catalog.skills());
+                        view! {
+                            <SearchForm filter tags skills />
+                            {move || {
+                                let shown = catalog.filtered(&filter.get());
+                                view! {
+                                    <Featured modules=shown.featured() />
+                                    <PhaseList catalog=shown />
+                                }
+                            }}
+                        }
                             .into_any()
                     }
                     Err(err) => {
@@ -51,18 +74,15 @@ pub fn CatalogPage() -> impl IntoView {
 }
 
 #[component]
-fn DifficultyFilter(selected: Memo<Option<Difficulty>>) -> impl IntoView {
+fn DifficultyFilter(filter: Memo<CatalogFilter>) -> impl IntoView {
     let options = std::iter::once((None, "All levels")).chain(Difficulty::ALL.iter().map(|&d| (Some(d), d.label())));
     view! {
-        <nav aria-label="Filter by difficulty" class="mb-8">
+        <nav aria-label="Filter by difficulty" class="mb-4">
             <ul class="flex flex-wrap gap-2">
                 {options
                     .map(|(value, label)| {
-                        let href = match value {
-                            Some(d) => format!("/catalog?difficulty={}", d.as_str()),
-                            None => "/catalog".to_string(),
-                        };
-                        let current = move || (selected.get() == value).then_some("page");
+                        let href = move || filter.read().with_difficulty(value);
+                        let current = move || (filter.read().difficulty == value).then_some("page");
                         view! {
                             <li>
                                 <a
@@ -79,6 +99,81 @@ fn DifficultyFilter(selected: Memo<Option<Difficulty>>) -> impl IntoView {
             </ul>
         </nav>
     }
+}
+
+/// Text, tag and skill: a GET form the router handles in the page after hydration.
+#[component]
+fn SearchForm(filter: Memo<CatalogFilter>, tags: Vec<String>, skills: Vec<String>) -> impl IntoView {
+    let current = filter.get_untracked();
+    let select = |name: &'static str, label: &'static str, options: Vec<String>, chosen: Option<String>| {
+        view! {
+            <div class="flex flex-col gap-1 text-sm">
+                <label for=format!("filter-{name}")>{label}</label>
+                <select id=format!("filter-{name}") name=name class="rounded border border-line bg-surface px-2 py-2">
+                    <option value="">"Any"</option>
+                    {options
+                        .into_iter()
+                        .map(|o| {
+                            let selected = chosen.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&o));
+                            view! { <option value=o.clone() selected=selected>{o.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+        }
+    };
+    view! {
+        <Form method="GET" action="/catalog" attr:class="mb-8 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto] sm:items-end" attr:role="search" attr:aria-label="Search the catalog">
+            {current.difficulty.map(|d| view! { <input type="hidden" name="difficulty" value=d.as_str() /> })}
+            <label class="flex flex-col gap-1 text-sm">
+                "Search"
+                <input
+                    type="search"
+                    name="q"
+                    value=current.text.clone().unwrap_or_default()
+                    maxlength="100"
+                    placeholder="Title, topic or skill"
+                    class="rounded border border-line bg-surface px-3 py-2"
+                />
+            </label>
+            {select("tag", "Tag", tags, current.tag.clone())}
+            {select("skill", "Skill", skills, current.skill.clone())}
+            <button type="submit" class="rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90">
+                "Apply"
+            </button>
+        </Form>
+    }
+}
+
+#[component]
+fn Featured(modules: Vec<ModuleCard>) -> impl IntoView {
+    (!modules.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="featured-heading" class="mb-8" data-testid="featured">
+                <h2 id="featured-heading" class="mb-2 font-mono text-xs uppercase tracking-widest text-brand">
+                    "Featured"
+                </h2>
+                <ul class="flex flex-wrap gap-2">
+                    {modules
+                        .into_iter()
+                        .map(|m| {
+                            view! {
+                                <li>
+                                    <a
+                                        href=format!("/modules/{}", m.id)
+                                        class="inline-block rounded border border-brand/50 bg-surface px-3 py-1.5 text-sm hover:border-brand"
+                                    >
+                                        <span aria-hidden="true">"★ "</span>
+                                        {m.title}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]
