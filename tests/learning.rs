@@ -53,6 +53,19 @@ async fn learner(app: &TestApp, name: &str) -> (Browser, ObjectId) {
     (b, user.get_object_id("_id").unwrap())
 }
 
+/// Writes an enrollment straight into the database (test set-up that skips gating).
+async fn put_enrollment(app: &TestApp, user: ObjectId, module: ObjectId, status: &str) {
+    let now = DateTime::now();
+    app.db
+        .collection::<Document>(ENROLLMENTS)
+        .insert_one(doc! {
+            "_id": ObjectId::new(), "user": user, "module": module, "enrolledAt": now, "status": status,
+            "createdAt": now, "updatedAt": now,
+        })
+        .await
+        .unwrap();
+}
+
 async fn enroll(b: &Browser, module: ObjectId) -> (u16, Value) {
     b.call("/api/learn/enroll", &[("module_id", &module.to_hex())]).await
 }
@@ -442,10 +455,7 @@ async fn scenarios_puzzles_and_simulations_play_through_the_server() {
     ] {
         let module = module_id(&app, title).await;
         free_order(&app, module).await;
-        app.db.collection::<Document>(ENROLLMENTS).insert_one(doc! {
-            "_id": ObjectId::new(), "user": ada_id,
-            "module": module, "enrolledAt": DateTime::now(), "status": "active", "createdAt": DateTime::now(), "updatedAt": DateTime::now(),
-        }).await.unwrap();
+        put_enrollment(&app, ada_id, module, "active").await;
         for (id, kind, content) in items(&app, module).await {
             if kind != "game" {
                 continue;
@@ -680,14 +690,7 @@ async fn finishing_every_item_completes_the_module_and_its_enrollment() {
     // Its prerequisites, completed.
     for title in [LINUX, "Injection Attacks: SQL and Command Injection"] {
         let m = module_id(&app, title).await;
-        app.db
-            .collection::<Document>(ENROLLMENTS)
-            .insert_one(doc! {
-                "_id": ObjectId::new(), "user": user, "module": m, "enrolledAt": DateTime::now(), "status": "completed",
-                "createdAt": DateTime::now(), "updatedAt": DateTime::now(),
-            })
-            .await
-            .unwrap();
+        put_enrollment(&app, user, m, "completed").await;
     }
     let (status, body) = enroll(&ada, ir).await;
     assert_eq!(status, 403, "the phase before is not complete yet: {body}");
@@ -703,14 +706,7 @@ async fn finishing_every_item_completes_the_module_and_its_enrollment() {
         "Cross-Site Scripting and Browser Security",
     ] {
         let m = module_id(&app, m).await;
-        app.db
-            .collection::<Document>(ENROLLMENTS)
-            .insert_one(doc! {
-                "_id": ObjectId::new(), "user": user, "module": m, "enrolledAt": DateTime::now(), "status": "completed",
-                "createdAt": DateTime::now(), "updatedAt": DateTime::now(),
-            })
-            .await
-            .unwrap();
+        put_enrollment(&app, user, m, "completed").await;
     }
     assert_eq!(enroll(&ada, ir).await.0, 200);
     let list = items(&app, ir).await;

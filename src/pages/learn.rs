@@ -52,6 +52,19 @@ impl PlayerState {
         self.enrollment.try_set(o.enrollment);
     }
 
+    /// Applies every successful answer of `action` to the page.
+    pub fn follow<S>(&self, action: ServerAction<S>)
+    where
+        S: leptos::server_fn::ServerFn<Output = Outcome, Error = AppError> + Clone + Send + Sync + 'static,
+    {
+        let state = *self;
+        Effect::new(move |_| {
+            if let Some(Ok(o)) = action.value().get() {
+                state.apply(o);
+            }
+        });
+    }
+
     /// Sends a heartbeat (browser only) and applies the answer.
     pub fn beat(&self, beat: Beat) {
         #[cfg(feature = "hydrate")]
@@ -283,11 +296,7 @@ fn requirement(item: &PlayerItem) -> String {
 fn CompletionPanel(item: PlayerItem) -> impl IntoView {
     let state = player_state();
     let done = ServerAction::<MarkDone>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = done.value().get() {
-            state.apply(o);
-        }
-    });
+    state.follow(done);
     let completed = move || state.progress.get().completed;
     let requirement = requirement(&item);
     let manual = item.completion == CompletionType::Manual;
@@ -330,11 +339,7 @@ fn CompletionPanel(item: PlayerItem) -> impl IntoView {
 fn RatingForm(content_id: String) -> impl IntoView {
     let state = player_state();
     let rate = ServerAction::<RateContent>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = rate.value().get() {
-            state.apply(o);
-        }
-    });
+    state.follow(rate);
     let current = state.progress.get_untracked();
     let rated = current.rating;
     view! {

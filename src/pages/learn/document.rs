@@ -120,16 +120,8 @@ fn Bookmarks(section: Memo<usize>, total: usize) -> impl IntoView {
     let state = player_state();
     let add = ServerAction::<AddBookmark>::new();
     let delete = ServerAction::<DeleteBookmark>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = add.value().get() {
-            state.apply(o);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = delete.value().get() {
-            state.apply(o);
-        }
-    });
+    state.follow(add);
+    state.follow(delete);
     let content_id = state.content_id.get_value();
     let form_id = content_id.clone();
     let error = move || {
