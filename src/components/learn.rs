@@ -22,9 +22,19 @@ pub fn kind_label(kind: ContentType, n: usize) -> &'static str {
 pub fn kind_icon(kind: ContentType) -> &'static str {
     match kind {
         ContentType::Video => "▶",
-        ContentType::Lab => "⌨",
-        ContentType::Game => "◆",
+        ContentType::Lab => ">_",
+        ContentType::Game => "★",
         ContentType::Document => "≡",
+    }
+}
+
+/// A padlock drawn in SVG (emoji fonts are not everywhere), hidden from screen readers.
+#[component]
+pub fn LockIcon() -> impl IntoView {
+    view! {
+        <svg aria-hidden="true" viewBox="0 0 16 16" class="inline-block h-3.5 w-3.5 align-[-2px]" fill="currentColor">
+            <path d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z" />
+        </svg>
     }
 }
 
@@ -94,11 +104,11 @@ fn SyllabusRow(module_id: String, item: SyllabusItem, current: Option<String>) -
         String::new()
     };
     let mark = if item.completed {
-        "✓"
+        "✓".into_any()
     } else if item.locked.is_some() {
-        "🔒"
+        view! { <LockIcon /> }.into_any()
     } else {
-        kind_icon(item.kind)
+        kind_icon(item.kind).into_any()
     };
     let meta = item.duration.map(|d| format!("{d} min")).unwrap_or_default();
     let title = item.title.clone();

@@ -16,7 +16,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::learn::{MarkDone, RateContent, open_content};
-use crate::components::learn::{ProgressBar, SyllabusList, kind_icon};
+use crate::components::learn::{LockIcon, ProgressBar, SyllabusList, kind_icon};
 use crate::error::AppError;
 use crate::model::learn::{Beat, EnrollmentView, Outcome, Player, PlayerBody, PlayerItem, ProgressView};
 use crate::model::{CompletionType, ContentType, EnrollmentStatus};
@@ -122,7 +122,7 @@ pub fn PlayerPage() -> impl IntoView {
                         view! {
                             <Title text="Locked" />
                             <div class="rounded-lg border border-line bg-surface p-6" data-testid="content-locked">
-                                <h1 class="text-xl font-semibold"><span aria-hidden="true">"🔒 "</span>"Not open yet"</h1>
+                                <h1 class="text-xl font-semibold"><LockIcon />" ""Not open yet"</h1>
                                 <p class="mt-2">{reason}</p>
                                 <a href=format!("/modules/{m}") class="mt-4 inline-block text-brand underline">"Back to the module"</a>
                             </div>
@@ -257,7 +257,7 @@ fn Celebration(module_href: String) -> impl IntoView {
                     let text = if done { "Module complete! Every item is done.".to_string() } else { message.unwrap_or_default() };
                     view! {
                         <p class="rounded border border-brand bg-brand/10 p-3 text-sm" data-testid="celebration">
-                            <span aria-hidden="true">"🎉 "</span>{text}
+                            <span aria-hidden="true">"★ "</span>{text}
                             {done.then(|| view! { " " <a href=module_href.clone() class="text-brand underline">"See the module"</a> })}
                         </p>
                     }

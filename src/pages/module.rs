@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::api::learn::{Enroll, SetEnrollmentStatus, load_module};
-use crate::components::learn::{ProgressBar, SyllabusList, kind_label};
+use crate::components::learn::{LockIcon, ProgressBar, SyllabusList, kind_label};
 use crate::error::AppError;
 use crate::model::EnrollmentStatus;
 use crate::model::catalog::format_minutes;
@@ -199,7 +199,7 @@ fn EnrollmentPanel(
         (None, true) => match lock {
             Some(reason) => view! {
                 <p class="text-sm" data-testid="module-locked">
-                    <span aria-hidden="true">"🔒 "</span>
+                    <LockIcon />" "
                     {reason}
                 </p>
             }

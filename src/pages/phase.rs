@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::learn::load_phase;
-use crate::components::learn::ProgressBar;
+use crate::components::learn::{LockIcon, ProgressBar};
 use crate::model::catalog::format_minutes;
 use crate::model::learn::{PhaseDetail, PhaseModule};
 use crate::pages::module::LoadError;
@@ -44,7 +44,7 @@ fn PhaseView(p: PhaseDetail) -> impl IntoView {
         </header>
         {p.locked.clone().map(|reason| view! {
             <p class="mb-6 rounded border border-line bg-surface p-4 text-sm" data-testid="phase-locked">
-                <span aria-hidden="true">"🔒 "</span>{reason}
+                <LockIcon />" "{reason}
             </p>
         })}
         {(!p.objectives.is_empty()).then(|| view! {
@@ -75,7 +75,7 @@ fn PhaseModuleCard(m: PhaseModule) -> impl IntoView {
                 <a href=format!("/modules/{}", m.id) class="hover:text-brand">{m.title}</a>
             </h3>
             {m.short_description.map(|d| view! { <p class="text-sm text-muted">{d}</p> })}
-            {m.locked.map(|reason| view! { <p class="text-xs text-muted"><span aria-hidden="true">"🔒 "</span>{reason}</p> })}
+            {m.locked.map(|reason| view! { <p class="text-xs text-muted"><LockIcon />" "{reason}</p> })}
             {m.enrollment.map(|e| view! {
                 <div class="mt-auto">
                     <ProgressBar percentage=e.percentage label=format!("{} of {} done", e.completed, e.total) />
