@@ -15,6 +15,7 @@ pub mod learning;
 pub mod module;
 pub mod phase;
 pub mod progress;
+pub mod stats;
 pub mod user;
 
 use std::time::Duration;

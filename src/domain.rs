@@ -5,4 +5,5 @@ pub mod gating;
 pub mod grading;
 pub mod lockout;
 pub mod metadata;
+pub mod points;
 pub mod progress;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use foothold::config::Config;
 
 const USAGE: &str =
-    "usage: foothold [serve | seed-demo | seed-synthetic [options] | create-admin USERNAME EMAIL | help]
+    "usage: foothold [serve | seed-demo | seed-synthetic [options] | create-admin USERNAME EMAIL | rebuild | help]
 
   serve           run the web server (default)
   seed-demo       load the demo curriculum into the database; safe to run again
@@ -15,6 +15,9 @@ const USAGE: &str =
                     --content-per-module N (10)  --progress N (1000000)
   create-admin    create an active administrator; the password is read from
                   FOOTHOLD_ADMIN_PASSWORD or, if unset, from the first line of stdin
+  rebuild         recompute every derived number from the source documents:
+                  module, phase and achievement counters, enrollments' progress
+                  and every learner's points, level and completions
 
 Configuration comes from the environment: MONGODB_URI, FOOTHOLD_DATABASE,
 FOOTHOLD_ADDR, FOOTHOLD_SITE_ROOT, RUST_LOG, FOOTHOLD_LOG_FORMAT (see README).";
@@ -53,6 +56,7 @@ async fn main() -> ExitCode {
             };
             create_admin(&config, &username, &email).await
         }
+        "rebuild" => rebuild(&config).await,
         other => {
             eprintln!("foothold: unknown command {other:?}\n\n{USAGE}");
             return ExitCode::from(2);
@@ -83,6 +87,20 @@ fn synthetic_size(mut args: impl Iterator<Item = String>) -> Result<foothold::se
         }
     }
     Ok(size)
+}
+
+async fn rebuild(config: &Config) -> Result<(), String> {
+    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    let counters = foothold::db::counters::rebuild(&db).await.map_err(|e| e.to_string())?;
+    let enrollments = foothold::db::learning::refresh_all_enrollments(&db).await.map_err(|e| e.to_string())?;
+    let learners = foothold::db::stats::rebuild_all(&db).await.map_err(|e| e.to_string())?;
+    println!(
+        "Rebuilt {} modules, {} phases, {} achievements, {enrollments} enrollments and {learners} learners' stats.",
+        counters.modules, counters.phases, counters.achievements
+    );
+    Ok(())
 }
 
 async fn create_admin(config: &Config, username: &str, email: &str) -> Result<(), String> {

@@ -800,3 +800,99 @@ async fn forms_work_without_javascript_and_land_back_on_the_page() {
     assert!(html.contains("Score 100% — passed!"), "{}", &html[..html.len().min(500)]);
     assert!(html.contains("Completed ✓"));
 }
+
+async fn stats_of(app: &TestApp, user: ObjectId) -> Document {
+    let u = app.db.collection::<Document>(USERS).find_one(doc! { "_id": user }).await.unwrap().unwrap();
+    u.get_document("stats").unwrap().clone()
+}
+
+async fn solve_lab(b: &Browser, lab: &(String, String, Document), attempt: &str) -> (u16, Value) {
+    let flag = lab.2.get_document("content").unwrap().get_array("labFlags").unwrap()[0].as_str().unwrap().to_string();
+    call(b, "/api/learn/lab", &[("content_id", lab.0.clone()), ("attempt", attempt.into()), ("answer", flag)]).await
+}
+
+#[tokio::test]
+async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numbers() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let labs: Vec<_> = list.iter().filter(|(_, kind, _)| kind == "lab").cloned().collect();
+    let quiz = list.iter().find(|(_, kind, _)| kind == "game").unwrap().clone();
+    enroll(&ada, linux).await;
+    for (id, ..) in &list {
+        open(&ada, linux, id).await;
+    }
+
+    // A lab with one hint: score 90 → 30 + 12 − 5 = 37 points (beginner).
+    call(&ada, "/api/learn/hint", &[("content_id", labs[0].0.clone()), ("number", "1".into())]).await;
+    assert_eq!(solve_lab(&ada, &labs[0], "attempt-pts-1").await.0, 200);
+    let stats = stats_of(&app, user).await;
+    assert_eq!(num(&stats, "totalPoints"), 37.0);
+    assert_eq!(num(&stats, "labsCompleted"), 1.0);
+    assert_eq!(num(&stats, "level"), 1.0);
+
+    // The second lab (100 → 45) and the quiz (100 → 30), sent at the same time with heartbeats.
+    time_passes(&app, user, &list[0].0, 20).await;
+    let lab = solve_lab(&ada, &labs[1], "attempt-pts-2");
+    let answers = right_answers(&quiz.2);
+    let game = submit_game(&ada, &quiz.0, "attempt-pts-3", &answers);
+    let beats = join_all((0..4).map(|_| beat(&ada, &list[0].0, json!({ "position": 1.0, "speed": 1.0 }))));
+    let ((lab_status, _), (game_status, _), _) = tokio::join!(lab, game, beats);
+    assert_eq!((lab_status, game_status), (200, 200));
+    let stats = stats_of(&app, user).await;
+    assert_eq!(num(&stats, "totalPoints"), 37.0 + 45.0 + 30.0);
+    assert_eq!(num(&stats, "level"), 2.0, "112 points is level 2");
+    assert_eq!((num(&stats, "labsCompleted"), num(&stats, "gamesCompleted")), (2.0, 1.0));
+    let minutes = num(&stats, "totalStudyTime");
+    assert!(minutes > 0.3 && minutes < 0.4, "20 s of heartbeats: {minutes}");
+
+    // Completing the rest finishes the module: 10 + 10 and the 100-point module bonus.
+    for (id, ..) in list.iter().filter(|(_, kind, _)| kind == "video" || kind == "document").skip(1) {
+        app.db
+            .collection::<Document>(PROGRESS)
+            .update_one(
+                doc! { "user": user, "content": ObjectId::parse_str(id).unwrap() },
+                doc! { "$set": { "progress.isCompleted": true, "progress.completedAt": DateTime::now() } },
+            )
+            .await
+            .unwrap();
+    }
+    let video = &list[0].0;
+    let mut at = 0.0;
+    while at < 96.0 {
+        time_passes(&app, user, video, 30).await;
+        let end = (at + 30.0_f64).min(96.0);
+        beat(
+            &ada,
+            video,
+            json!({ "position": end, "segment": { "start": at, "end": end }, "length": 96.0, "speed": 1.0 }),
+        )
+        .await;
+        at = end;
+    }
+    let stats = stats_of(&app, user).await;
+    assert_eq!(num(&stats, "totalPoints"), 112.0 + 20.0 + 100.0);
+    assert_eq!(num(&stats, "coursesCompleted"), 1.0);
+    assert_eq!(num(&stats, "level"), 2.0);
+
+    // The stored numbers are exactly what the source documents give, and a rebuild restores them.
+    let computed = foothold::db::stats::compute(&app.db, user).await.unwrap();
+    assert_eq!(computed.total_points, 232);
+    app.db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": user },
+            doc! { "$set": { "stats.totalPoints": 0, "stats.level": 1, "stats.labsCompleted": 0 } },
+        )
+        .await
+        .unwrap();
+    assert_eq!(foothold::db::stats::rebuild_all(&app.db).await.unwrap(), 1);
+    let rebuilt = stats_of(&app, user).await;
+    assert_eq!(num(&rebuilt, "totalPoints"), 232.0);
+    assert_eq!(num(&rebuilt, "labsCompleted"), 2.0);
+    assert_eq!(num(&rebuilt, "coursesCompleted"), 1.0);
+    let exact = num(&rebuilt, "totalStudyTime");
+    assert!((exact - minutes).abs() < 0.05 || exact > minutes, "study minutes rebuilt from progress: {exact}");
+}

@@ -10,7 +10,7 @@
 //! and submissions carry an attempt id so a repeat is answered, not counted.
 //! The enrollment's numbers are recomputed from the progress documents
 //! whenever an item's completion changes, so a crash between the two writes
-//! is repaired by the next change (or `foothold rebuild-counters`).
+//! is repaired by the next change (or `foothold rebuild`).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, Weak};
@@ -164,6 +164,17 @@ async fn record<T>(
     change: impl FnOnce(&mut Progress, i64) -> Result<T, RepoError>,
 ) -> Result<Recorded<T>, RepoError> {
     let _guard = lock_learner(learner.id).await;
+    record_locked(db, learner, item, enrollment, change).await
+}
+
+/// [`record`] for a caller that already holds the learner's lock.
+async fn record_locked<T>(
+    db: &Database,
+    learner: &Learner,
+    item: &Item,
+    enrollment: Enrollment,
+    change: impl FnOnce(&mut Progress, i64) -> Result<T, RepoError>,
+) -> Result<Recorded<T>, RepoError> {
     let mut p = progress::get(db, learner.id, item.content.id)
         .await?
         .ok_or(RepoError::NotFound("Your progress on this item (open it first)"))?;
@@ -183,10 +194,12 @@ async fn record<T>(
     p.updated_at = now;
     save(db, &p).await?;
     let was_module_complete = enrollment.status == EnrollmentStatus::Completed;
+    touch_enrollment(db, enrollment.id, now).await?;
     let enrollment = if just_completed {
-        refresh_enrollment(db, learner.id, item.content.module).await?.unwrap_or(enrollment)
+        let enrollment = refresh_enrollment(db, learner.id, item.content.module).await?.unwrap_or(enrollment);
+        super::stats::refresh(db, learner.id).await?;
+        enrollment
     } else {
-        touch_enrollment(db, enrollment.id, now).await?;
         enrollment
     };
     let module_completed = !was_module_complete && enrollment.status == EnrollmentStatus::Completed;
@@ -221,7 +234,8 @@ pub async fn heartbeat(
     enrollment: Enrollment,
     beat: &Beat,
 ) -> Result<Recorded<f64>, RepoError> {
-    let recorded = record(db, learner, item, enrollment, |p, now| {
+    let _guard = lock_learner(learner.id).await;
+    let recorded = record_locked(db, learner, item, enrollment, |p, now| {
         let previous = p.last_accessed_at.timestamp_millis();
         let credited = rules::credit_seconds(Some(previous), now);
         let elapsed = (now - previous).max(0) as f64 / 1000.0;
@@ -268,6 +282,7 @@ pub async fn heartbeat(
     .await?;
     if recorded.value > 0.0 {
         add_study_time(db, &recorded.enrollment, recorded.value).await?;
+        super::stats::add_study_time(db, learner.id, recorded.value).await?;
     }
     Ok(recorded)
 }
@@ -490,7 +505,8 @@ pub async fn add_bookmark(
     }
     errors.max_len("note", &note, MAX_NOTE_CHARS, &format!("A note cannot exceed {MAX_NOTE_CHARS} characters"));
     errors.finish(())?;
-    let result = record(db, learner, item, enrollment, |p, now| {
+    let _guard = lock_learner(learner.id).await;
+    let result = record_locked(db, learner, item, enrollment, |p, now| {
         let marks = &mut p.content_specific.bookmarks;
         if marks.iter().any(|b| b.page == section && b.note == note) {
             return Ok(());
@@ -515,7 +531,8 @@ pub async fn delete_bookmark(
     section: i32,
     created_ms: i64,
 ) -> Result<Recorded<()>, RepoError> {
-    let result = record(db, learner, item, enrollment, |p, _| {
+    let _guard = lock_learner(learner.id).await;
+    let result = record_locked(db, learner, item, enrollment, |p, _| {
         p.content_specific.bookmarks.retain(|b| !(b.page == section && b.created_at.timestamp_millis() == created_ms));
         Ok(())
     })
@@ -613,7 +630,6 @@ pub async fn refresh_enrollment(
         "engagement.bookmarksCount": i32::try_from(bookmarks).unwrap_or(i32::MAX),
         "engagement.notesCount": i32::try_from(notes).unwrap_or(i32::MAX),
         "timeSpent.total": minutes,
-        "lastAccessedAt": now,
         "updatedAt": now,
     };
     if let Some(last) = last_completed {
@@ -633,10 +649,29 @@ pub async fn refresh_enrollment(
     enrollment.performance.best_score = best;
     enrollment.performance.total_attempts = attempts;
     enrollment.time_spent.total = minutes;
-    enrollment.last_accessed_at = now;
     if completes {
         enrollment.status = EnrollmentStatus::Completed;
         enrollment.completed_at = Some(now);
     }
     Ok(Some(enrollment))
+}
+
+/// Recomputes every enrollment from its progress documents (part of `foothold rebuild`); returns how many.
+pub async fn refresh_all_enrollments(db: &Database) -> Result<usize, RepoError> {
+    let pairs: Vec<Document> = db
+        .collection::<Document>(ENROLLMENTS)
+        .find(doc! {})
+        .projection(doc! { "user": 1, "module": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    let mut count = 0;
+    for pair in &pairs {
+        if let (Ok(user), Ok(module)) = (pair.get_object_id("user"), pair.get_object_id("module")) {
+            let _guard = lock_learner(user).await;
+            refresh_enrollment(db, user, module).await?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }

@@ -82,8 +82,8 @@ pub struct Stats {
     pub courses_completed: i32,
     pub labs_completed: i32,
     pub games_completed: i32,
-    /// Minutes.
-    pub total_study_time: i64,
+    /// Minutes (fractional: heartbeats add seconds / 60).
+    pub total_study_time: f64,
 }
 
 impl Default for Stats {
@@ -94,7 +94,7 @@ impl Default for Stats {
             courses_completed: 0,
             labs_completed: 0,
             games_completed: 0,
-            total_study_time: 0,
+            total_study_time: 0.0,
         }
     }
 }
