@@ -4,5 +4,6 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog;
+pub mod dashboard;
 pub mod learn;
 pub mod settings;

@@ -5,6 +5,7 @@
 pub mod achievement;
 pub mod catalog;
 pub mod content;
+pub mod dashboard;
 pub mod enums;
 pub mod game;
 pub mod learn;

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod dashboard;
 pub mod home;
 pub mod learn;
 pub mod login;
@@ -15,6 +16,7 @@ pub mod two_factor;
 
 pub use admin::AdminPage;
 pub use catalog::CatalogPage;
+pub use dashboard::DashboardPage;
 pub use home::HomePage;
 pub use learn::PlayerPage;
 pub use login::LoginPage;

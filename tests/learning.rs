@@ -896,3 +896,50 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
     let exact = num(&rebuilt, "totalStudyTime");
     assert!((exact - minutes).abs() < 0.05 || exact > minutes, "study minutes rebuilt from progress: {exact}");
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_only_the_learners_own_progress() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let (bob, _) = learner(&app, "bob").await;
+    let anonymous = Browser::new(&app.base_url);
+    assert_eq!(anonymous.call("/api/dashboard", &[]).await.0, 401);
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let labs: Vec<_> = list.iter().filter(|(_, kind, _)| kind == "lab").cloned().collect();
+    enroll(&ada, linux).await;
+    open(&ada, linux, &labs[0].0).await;
+    time_passes(&app, user, &labs[0].0, 25).await;
+    beat(&ada, &labs[0].0, json!({ "position": 0.0, "speed": 1.0 })).await;
+    solve_lab(&ada, &labs[0], "attempt-dash-1").await;
+
+    let (status, d) = ada.call("/api/dashboard", &[]).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["points"], 45);
+    assert_eq!(d["level"], 1);
+    assert_eq!(d["next_level_at"], 100);
+    assert_eq!(d["labs_completed"], 1);
+    assert_eq!(d["continue_at"]["content_id"], labs[0].0);
+    assert_eq!(d["modules"][0]["title"], LINUX);
+    assert_eq!(d["recent"][0]["content_id"], labs[0].0);
+    let days = d["study_days"].as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    let today = days[29][1].as_f64().unwrap();
+    assert!((today - 25.0 / 60.0).abs() < 0.05, "25 s today: {today}");
+    let recommended: Vec<&str> =
+        d["recommended"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert!(!recommended.contains(&LINUX), "joined modules are not suggested: {recommended:?}");
+    assert!(recommended.contains(&"Networking Essentials for Security"), "{recommended:?}");
+    assert!(!recommended.contains(&"Cryptography Basics"), "locked modules are not suggested: {recommended:?}");
+
+    let (_, theirs) = bob.call("/api/dashboard", &[]).await;
+    assert_eq!(theirs["points"], 0);
+    assert!(theirs["modules"].as_array().unwrap().is_empty());
+    assert!(theirs["continue_at"].is_null());
+
+    // The page renders on the server.
+    let html = ada.http.get(format!("{}/dashboard", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Next level in 55 points"), "{}", &html[..html.len().min(300)]);
+    assert!(html.contains("data-testid=\"study-chart\""));
+}

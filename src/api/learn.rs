@@ -127,3 +127,5 @@ pub async fn rate_content(
 
 #[cfg(feature = "ssr")]
 mod ssr;
+#[cfg(feature = "ssr")]
+pub use ssr::enrollment_view;

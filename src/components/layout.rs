@@ -30,6 +30,11 @@ pub fn SiteHeader() -> impl IntoView {
                             match viewer.await {
                                 Ok(Some(me)) => {
                                     view! {
+                                        <li>
+                                            <a href="/dashboard" class="rounded px-2 py-1 hover:text-brand">
+                                                "Dashboard"
+                                            </a>
+                                        </li>
                                         <li class="text-muted" data-testid="signed-in-as">
                                             {me.display_name}
                                         </li>

@@ -1,0 +1,184 @@
+//! The learner's dashboard: only ever their own numbers.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::dashboard::Dashboard;
+
+/// Points, level, streaks, what to continue, enrolled modules, study time
+/// per day over the last 30 days, recent completions and modules to take next.
+#[server(endpoint = "dashboard")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    let user = crate::auth::guard::require_user().await?;
+    let db = crate::server::state()?.db;
+    ssr::dashboard(&db, user).await.map_err(crate::server::fail)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::collections::HashMap;
+
+    use futures::TryStreamExt;
+    use mongodb::Database;
+    use mongodb::bson::oid::ObjectId;
+    use mongodb::bson::{Document, doc};
+
+    use crate::db::collections::{CONTENTS, MODULES, PROGRESS};
+    use crate::db::progress::Progress;
+    use crate::db::user::User;
+    use crate::domain::calendar;
+    use crate::error::AppError;
+    use crate::model::ContentType;
+    use crate::model::dashboard::{Activity, ContinueItem, Dashboard, EnrolledModule, Recommendation};
+
+    /// Modules suggested at most.
+    const RECOMMENDATIONS: usize = 3;
+    const RECENT: usize = 8;
+
+    struct Titles {
+        titles: HashMap<ObjectId, (String, ContentType)>,
+    }
+
+    impl Titles {
+        async fn load(db: &Database, ids: Vec<ObjectId>) -> Result<Titles, AppError> {
+            let docs: Vec<Document> = db
+                .collection::<Document>(CONTENTS)
+                .find(doc! { "_id": { "$in": ids } })
+                .projection(doc! { "title": 1, "type": 1 })
+                .await?
+                .try_collect()
+                .await?;
+            let titles = docs
+                .iter()
+                .filter_map(|d| {
+                    let kind = ContentType::parse(d.get_str("type").ok()?)?;
+                    Some((d.get_object_id("_id").ok()?, (d.get_str("title").ok()?.to_string(), kind)))
+                })
+                .collect();
+            Ok(Titles { titles })
+        }
+
+        fn get(&self, id: &ObjectId) -> Option<&(String, ContentType)> {
+            self.titles.get(id)
+        }
+    }
+
+    pub async fn dashboard(db: &Database, user: User) -> Result<Dashboard, AppError> {
+        let level = crate::domain::points::level_for(user.stats.total_points);
+        let enrollments = crate::db::enrollment::list_for_user(db, user.id).await?;
+        let module_ids: Vec<ObjectId> = enrollments.iter().map(|e| e.module).collect();
+        let module_titles: HashMap<ObjectId, String> = db
+            .collection::<Document>(MODULES)
+            .find(doc! { "_id": { "$in": module_ids } })
+            .projection(doc! { "title": 1 })
+            .await?
+            .try_collect::<Vec<Document>>()
+            .await?
+            .iter()
+            .filter_map(|d| Some((d.get_object_id("_id").ok()?, d.get_str("title").ok()?.to_string())))
+            .collect();
+        let mut sorted = enrollments.clone();
+        sorted.sort_by_key(|e| std::cmp::Reverse(e.last_accessed_at.timestamp_millis()));
+        let modules: Vec<EnrolledModule> = sorted
+            .iter()
+            .filter(|e| e.status != crate::model::EnrollmentStatus::Dropped)
+            .filter_map(|e| {
+                Some(EnrolledModule {
+                    id: e.module.to_hex(),
+                    title: module_titles.get(&e.module)?.clone(),
+                    enrollment: crate::api::learn::enrollment_view(e),
+                })
+            })
+            .collect();
+
+        let progress: Vec<Progress> =
+            db.collection::<Progress>(PROGRESS).find(doc! { "user": user.id }).await?.try_collect().await?;
+        let last = progress.iter().max_by_key(|p| p.last_accessed_at.timestamp_millis());
+        let mut done: Vec<&Progress> = progress.iter().filter(|p| p.progress.completed_at.is_some()).collect();
+        done.sort_by_key(|p| std::cmp::Reverse(p.progress.completed_at.map(|d| d.timestamp_millis())));
+        done.truncate(RECENT);
+        let mut wanted: Vec<ObjectId> = done.iter().map(|p| p.content).collect();
+        wanted.extend(last.map(|p| p.content));
+        let titles = Titles::load(db, wanted).await?;
+
+        let continue_at = last.and_then(|p| {
+            let (title, kind) = titles.get(&p.content)?.clone();
+            Some(ContinueItem {
+                module_id: p.module.to_hex(),
+                module_title: module_titles.get(&p.module).cloned().unwrap_or_default(),
+                content_id: p.content.to_hex(),
+                title,
+                kind,
+                percentage: p.progress.percentage,
+            })
+        });
+        let recent = done
+            .iter()
+            .filter_map(|p| {
+                let (title, kind) = titles.get(&p.content)?.clone();
+                Some(Activity {
+                    module_id: p.module.to_hex(),
+                    content_id: p.content.to_hex(),
+                    title,
+                    kind,
+                    day: calendar::date_of(calendar::day_of(p.progress.completed_at?.timestamp_millis(), 0)),
+                })
+            })
+            .collect();
+        let sessions: Vec<(i64, f64)> = progress
+            .iter()
+            .flat_map(|p| p.time_spent.sessions.iter().map(|s| (s.end_time.timestamp_millis(), s.duration)))
+            .collect();
+        let now = mongodb::bson::DateTime::now().timestamp_millis();
+        let study_days = calendar::minutes_per_day(&sessions, now, 0, 30);
+
+        Ok(Dashboard {
+            name: user.profile.display_name.clone().unwrap_or_else(|| user.username.clone()),
+            points: user.stats.total_points,
+            level: level.level,
+            level_floor: level.floor,
+            next_level_at: level.next_at,
+            current_streak: user.current_streak,
+            longest_streak: user.longest_streak,
+            courses_completed: user.stats.courses_completed,
+            labs_completed: user.stats.labs_completed,
+            games_completed: user.stats.games_completed,
+            study_minutes: user.stats.total_study_time,
+            continue_at,
+            modules,
+            study_days,
+            recent,
+            recommended: recommend(db, user.id, &module_titles).await?,
+        })
+    }
+
+    /// Active modules the learner has not joined and may start now, in catalog order.
+    async fn recommend(
+        db: &Database,
+        user: ObjectId,
+        joined: &HashMap<ObjectId, String>,
+    ) -> Result<Vec<Recommendation>, AppError> {
+        let catalog = crate::db::catalog::load(db).await?;
+        let completed = crate::db::gating::completed_modules(db, Some(user)).await?;
+        let mut picks = Vec::new();
+        for card in catalog.phases.iter().flat_map(|p| p.modules.iter()) {
+            if picks.len() == RECOMMENDATIONS {
+                break;
+            }
+            let Ok(id) = ObjectId::parse_str(&card.id) else { continue };
+            if joined.contains_key(&id) {
+                continue;
+            }
+            let Some(module) = crate::db::module::get(db, id).await? else { continue };
+            if crate::db::gating::module_gate(db, &module, &completed).await?.needs.is_empty() {
+                picks.push(Recommendation {
+                    id: card.id.clone(),
+                    title: card.title.clone(),
+                    difficulty: card.difficulty,
+                    short_description: card.short_description.clone(),
+                });
+            }
+        }
+        Ok(picks)
+    }
+}

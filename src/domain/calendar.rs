@@ -1,0 +1,90 @@
+//! Days: study minutes per day for charts (and, later, streaks). Days are
+//! counted in UTC shifted by the learner's offset in minutes, with civil
+//! dates computed by hand (Howard Hinnant's algorithm) so the browser build
+//! needs no date library.
+
+const DAY_MS: i64 = 86_400_000;
+
+/// The day number (days since 1970-01-01) of a Unix time in milliseconds, at `offset_minutes` from UTC.
+pub fn day_of(ms: i64, offset_minutes: i32) -> i64 {
+    (ms + i64::from(offset_minutes) * 60_000).div_euclid(DAY_MS)
+}
+
+/// `YYYY-MM-DD` of a day number.
+pub fn date_of(day: i64) -> String {
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Minutes studied on each of the `days` days ending today, oldest first.
+/// `sessions` are (end time in ms, duration in seconds); a session counts
+/// on the day it ended.
+pub fn minutes_per_day(sessions: &[(i64, f64)], now_ms: i64, offset_minutes: i32, days: i64) -> Vec<(String, f64)> {
+    let today = day_of(now_ms, offset_minutes);
+    let first = today - days + 1;
+    let mut minutes = vec![0.0; usize::try_from(days.max(0)).unwrap_or(0)];
+    for &(end_ms, seconds) in sessions {
+        let day = day_of(end_ms, offset_minutes);
+        if (first..=today).contains(&day)
+            && let Some(slot) = usize::try_from(day - first).ok().and_then(|i| minutes.get_mut(i))
+        {
+            *slot += seconds.max(0.0) / 60.0;
+        }
+    }
+    minutes.into_iter().enumerate().map(|(i, m)| (date_of(first + i as i64), m)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_are_right_across_leap_years_and_eras() {
+        let cases = [
+            (0, "1970-01-01"),
+            (-1, "1969-12-31"),
+            (59, "1970-03-01"),
+            (11_016, "2000-02-29"),
+            (20_517, "2026-03-05"),
+            (20_782, "2026-11-25"),
+            (-719_468, "0000-03-01"),
+        ];
+        for (day, date) in cases {
+            assert_eq!(date_of(day), date, "{day}");
+        }
+    }
+
+    #[test]
+    fn days_follow_the_offset() {
+        let just_before_midnight_utc = 20_782 * DAY_MS - 1;
+        assert_eq!(day_of(just_before_midnight_utc, 0), 20_781);
+        assert_eq!(day_of(just_before_midnight_utc, 60), 20_782, "UTC+1 is already the next day");
+        assert_eq!(day_of(20_782 * DAY_MS, -60), 20_781, "UTC−1 is still the day before");
+    }
+
+    #[test]
+    fn study_minutes_land_on_their_days() {
+        let now = 20_782 * DAY_MS + 12 * 3_600_000; // 2026-11-25 12:00 UTC
+        let sessions = [
+            (now - 1_000, 600.0),         // today, 10 min
+            (now - 2 * 3_600_000, 120.0), // today, 2 min
+            (now - DAY_MS, 300.0),        // yesterday, 5 min
+            (now - 40 * DAY_MS, 6_000.0), // too old
+            (now + DAY_MS, 60.0),         // the future is ignored
+        ];
+        let days = minutes_per_day(&sessions, now, 0, 30);
+        assert_eq!(days.len(), 30);
+        assert_eq!(days[29], ("2026-11-25".to_string(), 12.0));
+        assert_eq!(days[28], ("2026-11-24".to_string(), 5.0));
+        assert_eq!(days[0].0, "2026-10-27");
+        assert_eq!(days.iter().map(|d| d.1).sum::<f64>(), 17.0);
+    }
+}

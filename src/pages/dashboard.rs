@@ -1,0 +1,166 @@
+//! `/dashboard`: the learner's progress at a glance.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::dashboard::get_dashboard;
+use crate::components::learn::{ProgressBar, kind_icon};
+use crate::error::AppError;
+use crate::model::dashboard::Dashboard;
+
+const CARD: &str = "rounded-lg border border-line bg-surface p-5";
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let dashboard = Resource::new(|| (), |_| get_dashboard());
+    view! {
+        <Title text="Dashboard" />
+        <Suspense fallback=|| view! { <p class="text-muted">"Loading your dashboard…"</p> }>
+            {move || Suspend::new(async move {
+                match dashboard.await {
+                    Ok(d) => view! { <DashboardView d /> }.into_any(),
+                    Err(AppError::Unauthorized(_)) => view! {
+                        <p class="text-muted">
+                            "Please " <a href="/login?next=/dashboard" class="text-brand underline">"sign in"</a>
+                            " to see your dashboard."
+                        </p>
+                    }.into_any(),
+                    Err(err) => view! { <p role="alert" class="text-red-400">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DashboardView(d: Dashboard) -> impl IntoView {
+    let to_next = d.points_to_next_level();
+    let level_percent = d.level_percent();
+    let stat = |label: &'static str, value: String| {
+        view! {
+            <div class="rounded-lg border border-line bg-surface p-4">
+                <dt class="text-xs uppercase tracking-widest text-muted">{label}</dt>
+                <dd class="mt-1 font-mono text-2xl text-brand">{value}</dd>
+            </div>
+        }
+    };
+    view! {
+        <h1 class="mb-6 text-3xl font-bold">{format!("Welcome back, {}", d.name)}</h1>
+        <section class=format!("{CARD} mb-6") aria-labelledby="level-heading" data-testid="level">
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+                <h2 id="level-heading" class="text-xl font-semibold">{format!("Level {}", d.level)}</h2>
+                <p class="font-mono text-brand" data-testid="points">{format!("{} points", d.points)}</p>
+            </div>
+            <div class="mt-3">
+                <ProgressBar percentage=level_percent label=format!("Next level in {to_next} points") />
+            </div>
+        </section>
+        <dl class="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+            {stat("Streak", format!("{} d", d.current_streak))}
+            {stat("Best streak", format!("{} d", d.longest_streak))}
+            {stat("Modules done", d.courses_completed.to_string())}
+            {stat("Labs solved", d.labs_completed.to_string())}
+            {stat("Games passed", d.games_completed.to_string())}
+            {stat("Study time", crate::model::catalog::format_minutes(d.study_minutes.floor() as u32))}
+        </dl>
+        <div class="grid gap-6 lg:grid-cols-3">
+            <div class="flex flex-col gap-6 lg:col-span-2">
+                {d.continue_at.clone().map(|c| view! {
+                    <section class=CARD aria-labelledby="continue-heading" data-testid="continue-learning">
+                        <h2 id="continue-heading" class="text-lg font-semibold">"Continue learning"</h2>
+                        <p class="mt-1 text-sm text-muted">{c.module_title.clone()}</p>
+                        <a href=format!("/learn/{}/{}", c.module_id, c.content_id) class="mt-3 inline-flex items-center gap-2 rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90">
+                            <span aria-hidden="true">{kind_icon(c.kind)}</span>
+                            {format!("{} ({}%)", c.title, c.percentage.round())}
+                        </a>
+                    </section>
+                })}
+                <section class=CARD aria-labelledby="modules-heading">
+                    <h2 id="modules-heading" class="mb-3 text-lg font-semibold">"Your modules"</h2>
+                    {if d.modules.is_empty() {
+                        view! { <p class="text-sm text-muted">"You have not enrolled in a module yet. " <a href="/catalog" class="text-brand underline">"Browse the catalog"</a></p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="flex flex-col gap-4">
+                                {d.modules.iter().map(|m| view! {
+                                    <li data-testid="dashboard-module">
+                                        <a href=format!("/modules/{}", m.id) class="font-medium hover:text-brand">{m.title.clone()}</a>
+                                        <ProgressBar percentage=m.enrollment.percentage label=format!("{} · {} of {} items", m.enrollment.status, m.enrollment.completed, m.enrollment.total) />
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+                <section class=CARD aria-labelledby="study-heading">
+                    <h2 id="study-heading" class="mb-3 text-lg font-semibold">"Study time, last 30 days"</h2>
+                    <StudyChart days=d.study_days.clone() />
+                </section>
+            </div>
+            <aside class="flex flex-col gap-6">
+                <section class=CARD aria-labelledby="recent-heading">
+                    <h2 id="recent-heading" class="mb-3 text-lg font-semibold">"Recently completed"</h2>
+                    {if d.recent.is_empty() {
+                        view! { <p class="text-sm text-muted">"Nothing yet — your completions will show here."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ol class="flex flex-col gap-2 text-sm">
+                                {d.recent.iter().map(|a| view! {
+                                    <li class="flex gap-2" data-testid="recent">
+                                        <span aria-hidden="true" class="text-brand">{kind_icon(a.kind)}</span>
+                                        <a href=format!("/learn/{}/{}", a.module_id, a.content_id) class="flex-1 hover:text-brand">{a.title.clone()}</a>
+                                        <span class="font-mono text-xs text-muted">{a.day.clone()}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }}
+                </section>
+                <section class=CARD aria-labelledby="next-heading">
+                    <h2 id="next-heading" class="mb-3 text-lg font-semibold">"Up next"</h2>
+                    <ul class="flex flex-col gap-3 text-sm">
+                        {d.recommended.iter().map(|r| view! {
+                            <li data-testid="recommended">
+                                <a href=format!("/modules/{}", r.id) class="font-medium hover:text-brand">{r.title.clone()}</a>
+                                <p class="text-xs text-muted">{r.difficulty.label()}{r.short_description.clone().map(|s| format!(" · {s}"))}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </aside>
+        </div>
+    }
+}
+
+/// Minutes per day as an SVG bar chart, rendered on the server; each bar
+/// has a title, and the whole chart a text summary for screen readers.
+#[component]
+pub fn StudyChart(days: Vec<(String, f64)>) -> impl IntoView {
+    const W: f64 = 600.0;
+    const H: f64 = 140.0;
+    let max = days.iter().map(|d| d.1).fold(0.0_f64, f64::max).max(1.0);
+    let total: f64 = days.iter().map(|d| d.1).sum();
+    let active = days.iter().filter(|d| d.1 > 0.0).count();
+    let step = W / days.len().max(1) as f64;
+    let summary = format!("{} minutes over {active} of the last {} days", total.round(), days.len());
+    let first = days.first().map(|d| d.0.clone()).unwrap_or_default();
+    let last = days.last().map(|d| d.0.clone()).unwrap_or_default();
+    view! {
+        <figure>
+            <svg viewBox=format!("0 0 {W} {}", H + 20.0) class="h-auto w-full" role="img" aria-label=summary.clone() data-testid="study-chart">
+                <line x1="0" y1=H x2=W y2=H stroke="var(--line)" />
+                {days.into_iter().enumerate().map(|(i, (day, minutes))| {
+                    let h = if minutes > 0.0 { (minutes / max * (H - 10.0)).max(2.0) } else { 0.0 };
+                    view! {
+                        <rect x=format!("{:.1}", i as f64 * step + 2.0) y=format!("{:.1}", H - h) width=format!("{:.1}", (step - 4.0).max(1.0)) height=format!("{h:.1}") rx="2" fill="var(--brand)">
+                            <title>{format!("{day}: {} min", minutes.round())}</title>
+                        </rect>
+                    }
+                }).collect_view()}
+                <text x="0" y=H + 16.0 font-size="11" fill="var(--muted)">{first}</text>
+                <text x=W y=H + 16.0 font-size="11" fill="var(--muted)" text-anchor="end">{last}</text>
+            </svg>
+            <figcaption class="mt-1 text-xs text-muted">{summary}</figcaption>
+        </figure>
+    }
+}
