@@ -205,6 +205,8 @@ pub async fn enroll(module_id: &str) -> Result<(), AppError> {
             return Err(locked(&gate.needs));
         }
     }
+    // Under the learner's lock: the refresh rewrites numbers a heartbeat may be adding to.
+    let _guard = learning::lock_learner(user.id).await;
     crate::db::enrollment::enroll(&db, user.id, module.id).await?;
     learning::refresh_enrollment(&db, user.id, module.id).await?;
     tracing::info!(target: "learning", event = "enrolled", user = %user.id, module = %module.id);
