@@ -8,3 +8,4 @@ pub mod lockout;
 pub mod metadata;
 pub mod points;
 pub mod progress;
+pub mod streak;

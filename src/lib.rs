@@ -32,6 +32,8 @@ pub mod security;
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod timezone;
 
 /// Browser entry point: attaches the WebAssembly app to the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -879,7 +879,7 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
 
     // The stored numbers are exactly what the source documents give, and a rebuild restores them.
     let computed = foothold::db::stats::compute(&app.db, user).await.unwrap();
-    assert_eq!(computed.total_points, 232);
+    assert_eq!(computed.stats.total_points, 232);
     app.db
         .collection::<Document>(USERS)
         .update_one(
@@ -924,8 +924,8 @@ async fn the_dashboard_shows_only_the_learners_own_progress() {
     assert_eq!(d["modules"][0]["title"], LINUX);
     assert_eq!(d["recent"][0]["content_id"], labs[0].0);
     let days = d["study_days"].as_array().unwrap();
-    assert_eq!(days.len(), 30);
-    let today = days[29][1].as_f64().unwrap();
+    assert_eq!(days.len(), 84, "twelve weeks for the streak calendar");
+    let today = days[83][1].as_f64().unwrap();
     assert!((today - 25.0 / 60.0).abs() < 0.05, "25 s today: {today}");
     let recommended: Vec<&str> =
         d["recommended"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap()).collect();
@@ -942,4 +942,65 @@ async fn the_dashboard_shows_only_the_learners_own_progress() {
     let html = ada.http.get(format!("{}/dashboard", app.base_url)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Next level in 55 points"), "{}", &html[..html.len().min(300)]);
     assert!(html.contains("data-testid=\"study-chart\""));
+}
+
+async fn set_streak(app: &TestApp, user: ObjectId, current: i32, longest: i32, days_ago: i64) {
+    let last = DateTime::from_millis(DateTime::now().timestamp_millis() - days_ago * 86_400_000);
+    app.db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": user },
+            doc! { "$set": { "currentStreak": current, "longestStreak": longest, "lastActivityDate": last } },
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn streaks_count_learning_days_in_the_learners_time_zone() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let prefs = |zone: &str| {
+        let form = [("theme", "dark".to_string()), ("language", "en".to_string()), ("time_zone", zone.to_string())];
+        let ada = &ada;
+        async move { call(ada, "/api/settings/preferences", &form).await }
+    };
+    let (status, body) = prefs("Mars/Olympus_Mons").await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "preferences.timeZone"), "Choose a time zone from the list");
+    assert_eq!(prefs("Pacific/Kiritimati").await.0, 200);
+    let (_, settings) = ada.call("/api/settings", &[]).await;
+    assert_eq!(settings["preferences"]["time_zone"], "Pacific/Kiritimati");
+
+    let linux = module_id(&app, LINUX).await;
+    let video = items(&app, linux).await[0].0.clone();
+    enroll(&ada, linux).await;
+    open(&ada, linux, &video).await;
+    let learn = || async {
+        time_passes(&app, user, &video, 20).await;
+        beat(&ada, &video, json!({ "position": 1.0, "speed": 1.0 })).await;
+        let u = app.db.collection::<Document>(USERS).find_one(doc! { "_id": user }).await.unwrap().unwrap();
+        (num(&u, "currentStreak"), num(&u, "longestStreak"))
+    };
+    assert_eq!(learn().await, (1.0, 1.0), "the first learning day");
+    assert_eq!(learn().await, (1.0, 1.0), "the same day again");
+    set_streak(&app, user, 3, 3, 1).await;
+    assert_eq!(learn().await, (4.0, 4.0), "yesterday, then today");
+    set_streak(&app, user, 4, 4, 3).await;
+    assert_eq!(learn().await, (1.0, 4.0), "a missed day restarts it; the best stays");
+
+    // Idle heartbeats (no credited time) are not learning.
+    set_streak(&app, user, 2, 4, 2).await;
+    beat(&ada, &video, json!({ "position": 1.0, "speed": 1.0 })).await;
+    let (_, d) = ada.call("/api/dashboard", &[]).await;
+    assert_eq!(d["current_streak"], 0, "shown as broken after a missed day");
+    assert_eq!(d["longest_streak"], 4);
+
+    // A rebuild from the sessions (all today) agrees and keeps the best.
+    foothold::db::stats::rebuild_all(&app.db).await.unwrap();
+    let u = app.db.collection::<Document>(USERS).find_one(doc! { "_id": user }).await.unwrap().unwrap();
+    assert_eq!((num(&u, "currentStreak"), num(&u, "longestStreak")), (1.0, 4.0));
+    let html = ada.http.get(format!("{}/dashboard", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("data-testid=\"streak-calendar\""));
+    assert!(html.contains("Streak: 1 day<") || html.contains("Streak: 1 day"), "streak heading");
 }

@@ -34,6 +34,8 @@ mod ssr {
     /// Modules suggested at most.
     const RECOMMENDATIONS: usize = 3;
     const RECENT: usize = 8;
+    /// Days in the streak calendar (twelve weeks); the chart shows the last 30.
+    const CALENDAR_DAYS: i64 = 84;
 
     struct Titles {
         titles: HashMap<ObjectId, (String, ContentType)>,
@@ -101,6 +103,8 @@ mod ssr {
         wanted.extend(last.map(|p| p.content));
         let titles = Titles::load(db, wanted).await?;
 
+        let now = mongodb::bson::DateTime::now().timestamp_millis();
+        let offset = crate::timezone::offset_or_utc(&user.preferences.time_zone, now);
         let continue_at = last.and_then(|p| {
             let (title, kind) = titles.get(&p.content)?.clone();
             Some(ContinueItem {
@@ -121,7 +125,7 @@ mod ssr {
                     content_id: p.content.to_hex(),
                     title,
                     kind,
-                    day: calendar::date_of(calendar::day_of(p.progress.completed_at?.timestamp_millis(), 0)),
+                    day: calendar::date_of(calendar::day_of(p.progress.completed_at?.timestamp_millis(), offset)),
                 })
             })
             .collect();
@@ -129,8 +133,10 @@ mod ssr {
             .iter()
             .flat_map(|p| p.time_spent.sessions.iter().map(|s| (s.end_time.timestamp_millis(), s.duration)))
             .collect();
-        let now = mongodb::bson::DateTime::now().timestamp_millis();
-        let study_days = calendar::minutes_per_day(&sessions, now, 0, 30);
+        // Days in the learner's time zone (at today's offset for the whole calendar).
+        let study_days = calendar::minutes_per_day(&sessions, now, offset, CALENDAR_DAYS);
+        let today = calendar::day_of(now, offset);
+        let last_day = user.last_activity_date.map(|d| calendar::day_of(d.timestamp_millis(), offset));
 
         Ok(Dashboard {
             name: user.profile.display_name.clone().unwrap_or_else(|| user.username.clone()),
@@ -138,7 +144,7 @@ mod ssr {
             level: level.level,
             level_floor: level.floor,
             next_level_at: level.next_at,
-            current_streak: user.current_streak,
+            current_streak: crate::domain::streak::as_of(user.current_streak, last_day, today),
             longest_streak: user.longest_streak,
             courses_completed: user.stats.courses_completed,
             labs_completed: user.stats.labs_completed,

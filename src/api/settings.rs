@@ -29,6 +29,9 @@ pub struct PreferencesView {
     pub achievement_notifications: bool,
     pub theme: Theme,
     pub language: String,
+    pub time_zone: String,
+    /// Every time zone the learner can pick.
+    pub time_zones: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,6 +176,8 @@ pub async fn get_settings() -> Result<Settings, AppError> {
             achievement_notifications: user.preferences.achievement_notifications,
             theme: user.preferences.theme,
             language: user.preferences.language.clone(),
+            time_zone: user.preferences.time_zone.clone(),
+            time_zones: crate::timezone::names(),
         },
     })
 }
@@ -224,6 +229,7 @@ pub async fn update_preferences(
     email_notifications: Option<String>,
     progress_notifications: Option<String>,
     achievement_notifications: Option<String>,
+    #[server(default)] time_zone: Option<String>,
 ) -> Result<Theme, AppError> {
     use crate::model::user::PreferencesInput;
     use crate::server::fail;
@@ -237,12 +243,22 @@ pub async fn update_preferences(
         language,
     };
     let (theme, language) = input.validate().map_err(|errors| fail(AppError::Invalid(errors)))?;
+    let time_zone = match time_zone.map(|z| z.trim().to_string()) {
+        None => caller.user.preferences.time_zone.clone(),
+        Some(zone) if crate::timezone::is_known(&zone) => zone,
+        Some(_) => {
+            let mut errors = crate::model::FieldErrors::new();
+            errors.add("preferences.timeZone", "Choose a time zone from the list");
+            return Err(fail(AppError::Invalid(errors)));
+        }
+    };
     let preferences = crate::db::user::Preferences {
         email_notifications: input.email_notifications,
         progress_notifications: input.progress_notifications,
         achievement_notifications: input.achievement_notifications,
         theme,
         language,
+        time_zone,
     };
     crate::db::user::update_preferences(&caller.state.db, caller.user.id, &preferences)
         .await

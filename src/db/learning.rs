@@ -283,6 +283,9 @@ pub async fn heartbeat(
     if recorded.value > 0.0 {
         add_study_time(db, &recorded.enrollment, recorded.value).await?;
         super::stats::add_study_time(db, learner.id, recorded.value).await?;
+        if recorded.value >= crate::domain::streak::MIN_LEARNING_SECONDS {
+            super::stats::record_activity(db, learner.id).await?;
+        }
     }
     Ok(recorded)
 }

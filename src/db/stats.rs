@@ -14,7 +14,9 @@ use mongodb::bson::{Bson, DateTime, Document, doc};
 use super::collections::{ACHIEVEMENTS, CONTENTS, ENROLLMENTS, MODULES, PROGRESS, USER_ACHIEVEMENTS, USERS};
 use super::error::RepoError;
 use super::user::Stats;
+use crate::domain::calendar::day_of;
 use crate::domain::points::{self, Completion};
+use crate::domain::streak::{self, Streak};
 use crate::model::{ContentType, Difficulty, EnrollmentStatus};
 
 fn number(d: &Document, path: &str) -> Option<f64> {
@@ -48,18 +50,62 @@ fn ids(list: &[Document], field: &str) -> Vec<ObjectId> {
     list.iter().filter_map(|d| d.get_object_id(field).ok()).collect()
 }
 
-/// Computes a learner's stats from their documents (no write).
-pub async fn compute(db: &Database, user: ObjectId) -> Result<Stats, RepoError> {
+/// Everything derived about a learner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    pub stats: Stats,
+    pub streak: Streak,
+    pub last_activity: Option<DateTime>,
+}
+
+/// The learner's time zone (UTC when unset).
+async fn time_zone(db: &Database, user: ObjectId) -> Result<String, RepoError> {
+    let found = docs(db, USERS, doc! { "_id": user }, doc! { "preferences.timeZone": 1 }).await?;
+    Ok(found
+        .first()
+        .and_then(|u| u.get_document("preferences").ok())
+        .and_then(|p| p.get_str("timeZone").ok())
+        .unwrap_or("UTC")
+        .to_string())
+}
+
+/// Instants of real learning: the end of each study session and each completion.
+fn activity_instants(progress: &[Document]) -> Vec<i64> {
+    let mut instants = Vec::new();
+    for p in progress {
+        if let Ok(sessions) = p.get_document("timeSpent").and_then(|t| t.get_array("sessions")) {
+            for s in sessions.iter().filter_map(Bson::as_document) {
+                let learned = number(s, "duration").unwrap_or(0.0) > 0.0;
+                if let (true, Ok(end)) = (learned, s.get_datetime("endTime")) {
+                    instants.push(end.timestamp_millis());
+                }
+            }
+        }
+        if let Ok(done) = p.get_document("progress").and_then(|s| s.get_datetime("completedAt")) {
+            instants.push(done.timestamp_millis());
+        }
+    }
+    instants
+}
+
+/// Computes a learner's stats and streak from their documents (no write).
+pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError> {
     let progress = docs(
         db,
         PROGRESS,
         doc! { "user": user },
         doc! {
-            "content": 1, "progress.isCompleted": 1, "timeSpent.total": 1,
+            "content": 1, "progress.isCompleted": 1, "progress.completedAt": 1, "timeSpent": 1,
             "contentSpecific.labScore": 1, "contentSpecific.gameBestScore": 1, "contentSpecific.hintsUsed": 1,
         },
     )
     .await?;
+    let zone = time_zone(db, user).await?;
+    let instants = activity_instants(&progress);
+    let days = instants.iter().map(|&ms| day_of(ms, crate::timezone::offset_or_utc(&zone, ms))).collect();
+    let now = DateTime::now().timestamp_millis();
+    let streak = streak::from_days(&days, day_of(now, crate::timezone::offset_or_utc(&zone, now)));
+    let last_activity = instants.iter().max().map(|&ms| DateTime::from_millis(ms));
     let completed: Vec<&Document> = progress
         .iter()
         .filter(|p| p.get_document("progress").and_then(|s| s.get_bool("isCompleted")).unwrap_or(false))
@@ -126,16 +172,27 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Stats, RepoError> 
     stats.level = points::level_for(total).level;
     let seconds: f64 = progress.iter().filter_map(|p| number(p, "timeSpent.total")).sum();
     stats.total_study_time = seconds / 60.0;
-    Ok(stats)
+    Ok(Derived { stats, streak, last_activity })
 }
 
 /// Recomputes and stores a learner's stats. Call it holding the learner's lock.
-pub async fn refresh(db: &Database, user: ObjectId) -> Result<Stats, RepoError> {
-    let stats = compute(db, user).await?;
+pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError> {
+    let derived = compute(db, user).await?;
+    let stats = &derived.stats;
+    // The longest streak only grows: sessions older than the newest 50 per item are not kept.
+    let stored_longest = docs(db, USERS, doc! { "_id": user }, doc! { "longestStreak": 1 })
+        .await?
+        .first()
+        .and_then(|u| number(u, "longestStreak"))
+        .unwrap_or(0.0) as i32;
+    let last_activity = derived.last_activity.map(Bson::DateTime).unwrap_or(Bson::Null);
     db.collection::<Document>(USERS)
         .update_one(
             doc! { "_id": user },
             doc! { "$set": {
+                "currentStreak": derived.streak.current,
+                "longestStreak": derived.streak.longest.max(stored_longest),
+                "lastActivityDate": last_activity,
                 "stats.totalPoints": stats.total_points,
                 "stats.level": stats.level,
                 "stats.coursesCompleted": stats.courses_completed,
@@ -146,7 +203,39 @@ pub async fn refresh(db: &Database, user: ObjectId) -> Result<Stats, RepoError> 
             } },
         )
         .await?;
-    Ok(stats)
+    Ok(derived)
+}
+
+/// Records real learning now: extends or restarts the streak in the
+/// learner's day (called under the learner's lock on credited heartbeats).
+pub async fn record_activity(db: &Database, user: ObjectId) -> Result<(), RepoError> {
+    let Some(u) = docs(
+        db,
+        USERS,
+        doc! { "_id": user },
+        doc! { "currentStreak": 1, "longestStreak": 1, "lastActivityDate": 1, "preferences.timeZone": 1 },
+    )
+    .await?
+    .into_iter()
+    .next() else {
+        return Err(RepoError::NotFound("User"));
+    };
+    let zone = u.get_document("preferences").and_then(|p| p.get_str("timeZone")).unwrap_or("UTC");
+    let now = DateTime::now();
+    let day = |ms: i64| day_of(ms, crate::timezone::offset_or_utc(zone, ms));
+    let stored = Streak {
+        current: number(&u, "currentStreak").unwrap_or(0.0) as i32,
+        longest: number(&u, "longestStreak").unwrap_or(0.0) as i32,
+    };
+    let last_day = u.get_datetime("lastActivityDate").ok().map(|d| day(d.timestamp_millis()));
+    let next = streak::advance(stored, last_day, day(now.timestamp_millis()));
+    db.collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": user },
+            doc! { "$set": { "currentStreak": next.current, "longestStreak": next.longest, "lastActivityDate": now } },
+        )
+        .await?;
+    Ok(())
 }
 
 /// Adds heartbeat study time (seconds) to the learner's total minutes.

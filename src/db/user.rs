@@ -140,6 +140,8 @@ pub struct Preferences {
     pub achievement_notifications: bool,
     pub theme: Theme,
     pub language: String,
+    /// IANA time zone (Foothold's addition): days and streaks follow the learner's midnight.
+    pub time_zone: String,
 }
 
 impl Default for Preferences {
@@ -150,6 +152,7 @@ impl Default for Preferences {
             achievement_notifications: true,
             theme: Theme::Dark,
             language: "en".into(),
+            time_zone: "UTC".into(),
         }
     }
 }

@@ -22,7 +22,8 @@ pub struct Dashboard {
     pub study_minutes: f64,
     pub continue_at: Option<ContinueItem>,
     pub modules: Vec<EnrolledModule>,
-    /// Minutes studied on each of the last 30 days, oldest first (`YYYY-MM-DD`, minutes).
+    /// Minutes studied on each of the last 84 days (twelve weeks), oldest
+    /// first (`YYYY-MM-DD`, minutes), in the learner's time zone.
     pub study_days: Vec<(String, f64)>,
     pub recent: Vec<Activity>,
     pub recommended: Vec<Recommendation>,

@@ -94,7 +94,13 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 </section>
                 <section class=CARD aria-labelledby="study-heading">
                     <h2 id="study-heading" class="mb-3 text-lg font-semibold">"Study time, last 30 days"</h2>
-                    <StudyChart days=d.study_days.clone() />
+                    <StudyChart days=d.study_days.iter().rev().take(30).rev().cloned().collect() />
+                </section>
+                <section class=CARD aria-labelledby="streak-heading">
+                    <h2 id="streak-heading" class="mb-3 text-lg font-semibold">
+                        {format!("Streak: {} day{}", d.current_streak, if d.current_streak == 1 { "" } else { "s" })}
+                    </h2>
+                    <StreakCalendar days=d.study_days.clone() />
                 </section>
             </div>
             <aside class="flex flex-col gap-6">
@@ -159,6 +165,50 @@ pub fn StudyChart(days: Vec<(String, f64)>) -> impl IntoView {
                 }).collect_view()}
                 <text x="0" y=H + 16.0 font-size="11" fill="var(--muted)">{first}</text>
                 <text x=W y=H + 16.0 font-size="11" fill="var(--muted)" text-anchor="end">{last}</text>
+            </svg>
+            <figcaption class="mt-1 text-xs text-muted">{summary}</figcaption>
+        </figure>
+    }
+}
+
+/// Twelve weeks of learning days as a heatmap (columns are weeks, oldest
+/// first); darker green is more minutes. Server-rendered SVG.
+#[component]
+pub fn StreakCalendar(days: Vec<(String, f64)>) -> impl IntoView {
+    const CELL: f64 = 14.0;
+    const GAP: f64 = 3.0;
+    let max = days.iter().map(|d| d.1).fold(0.0_f64, f64::max).max(1.0);
+    let weeks = days.len().div_ceil(7);
+    let active = days.iter().filter(|d| d.1 > 0.0).count();
+    let summary = format!("Learned on {active} of the last {} days", days.len());
+    view! {
+        <figure>
+            <svg
+                viewBox=format!("0 0 {} {}", weeks as f64 * (CELL + GAP), 7.0 * (CELL + GAP))
+                class="h-auto w-full max-w-md"
+                role="img"
+                aria-label=summary.clone()
+                data-testid="streak-calendar"
+            >
+                {days.into_iter().enumerate().map(|(i, (day, minutes))| {
+                    let (week, weekday) = (i / 7, i % 7);
+                    let opacity = if minutes > 0.0 { 0.35 + 0.65 * (minutes / max) } else { 1.0 };
+                    let fill = if minutes > 0.0 { "var(--brand)" } else { "var(--surface-2)" };
+                    view! {
+                        <rect
+                            x=format!("{:.1}", week as f64 * (CELL + GAP))
+                            y=format!("{:.1}", weekday as f64 * (CELL + GAP))
+                            width=CELL
+                            height=CELL
+                            rx="3"
+                            fill=fill
+                            fill-opacity=format!("{opacity:.2}")
+                            data-active=(minutes > 0.0).to_string()
+                        >
+                            <title>{format!("{day}: {} min", minutes.round())}</title>
+                        </rect>
+                    }
+                }).collect_view()}
             </svg>
             <figcaption class="mt-1 text-xs text-muted">{summary}</figcaption>
         </figure>

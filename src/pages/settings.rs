@@ -204,6 +204,7 @@ fn PreferencesSection(preferences: PreferencesView) -> impl IntoView {
     let error_of = field_messages(action.value());
     let theme_error = error_of("preferences.theme");
     let language_error = error_of("preferences.language");
+    let time_zone_error = error_of("preferences.timeZone");
     // After hydration the page switches colours at once; without JavaScript
     // the reload after the post renders the new theme from the cookie.
     Effect::new(move |_| {
@@ -268,6 +269,28 @@ fn PreferencesSection(preferences: PreferencesView) -> impl IntoView {
                     </select>
                     <p id="language-error" class="min-h-4 text-sm text-red-400" aria-live="polite">
                         {move || language_error.get()}
+                    </p>
+                </div>
+                <div class="flex flex-col gap-1">
+                    <label for="time-zone" class="text-sm font-medium">
+                        "Time zone"
+                    </label>
+                    <select id="time-zone" name="time_zone" class=INPUT aria-describedby="time-zone-hint time-zone-error">
+                        {preferences
+                            .time_zones
+                            .iter()
+                            .map(|zone| {
+                                view! {
+                                    <option value=zone.clone() selected=*zone == preferences.time_zone>
+                                        {zone.replace('_', " ")}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p id="time-zone-hint" class="text-xs text-muted">"Your days, and so your streak, end at midnight here."</p>
+                    <p id="time-zone-error" class="min-h-4 text-sm text-red-400" aria-live="polite">
+                        {move || time_zone_error.get()}
                     </p>
                 </div>
                 <fieldset class="flex flex-col gap-2">
