@@ -51,8 +51,20 @@ pub fn state() -> Result<AppState, AppError> {
 }
 
 /// Sets the HTTP status of the current server-function response to match `err`, and returns it.
+///
+/// Not for a plain form post from a page (a browser without JavaScript:
+/// `Accept: text/html` and a `Referer`, which our same-origin pages always
+/// send): that one must stay a redirect back to the page, carrying the error
+/// in its URL for the page to show next to the fields.
 pub fn fail(err: AppError) -> AppError {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+    let plain_form_post = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        let header = |name| parts.headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+        parts.method == axum::http::Method::POST
+            && parts.uri.path().starts_with("/api/")
+            && header(axum::http::header::ACCEPT).is_some_and(|accept| accept.contains("text/html"))
+            && header(axum::http::header::REFERER).is_some()
+    });
+    if !plain_form_post && let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(err.status());
     }
     err

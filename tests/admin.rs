@@ -49,30 +49,30 @@ async fn the_first_admin_comes_from_the_command_and_approves_others() {
 
     let pending = register(&app, "new_admin", Some("admin")).await;
     assert_eq!(admin_status(&app, "new_admin").await, "pending");
-    let refused = pending.post("/api/admin/approve_admin", &[("user_id", &id_of(&app, "new_admin").await)]).await;
+    let refused = pending.api("/api/admin/approve_admin", &[("user_id", &id_of(&app, "new_admin").await)]).await;
     assert_eq!(refused.status(), 403);
     assert!(refused.text().await.unwrap().contains("waiting for approval"));
 
     let root = Browser::new(&app.base_url);
     root.post("/api/auth/login", &[("login", "root_admin"), ("password", PASSWORD)]).await;
     let new_admin = id_of(&app, "new_admin").await;
-    let approved = root.post("/api/admin/approve_admin", &[("user_id", &new_admin)]).await;
+    let approved = root.api("/api/admin/approve_admin", &[("user_id", &new_admin)]).await;
     assert!(approved.status().is_success() || approved.status().is_redirection(), "{}", approved.status());
     assert_eq!(admin_status(&app, "new_admin").await, "active");
 
     // The approved admin may now act; suspension takes effect on the next request.
-    let suspended_ok = root.post("/api/admin/suspend_admin", &[("user_id", &new_admin)]).await;
+    let suspended_ok = root.api("/api/admin/suspend_admin", &[("user_id", &new_admin)]).await;
     assert!(suspended_ok.status().is_success() || suspended_ok.status().is_redirection(), "{}", suspended_ok.status());
-    let suspended = pending.post("/api/admin/approve_admin", &[("user_id", &new_admin)]).await;
+    let suspended = pending.api("/api/admin/approve_admin", &[("user_id", &new_admin)]).await;
     assert_eq!(suspended.status(), 403);
     assert!(suspended.text().await.unwrap().contains("suspended"));
 
     let me = id_of(&app, "root_admin").await;
-    let own = root.post("/api/admin/suspend_admin", &[("user_id", &me)]).await;
+    let own = root.api("/api/admin/suspend_admin", &[("user_id", &me)]).await;
     assert_eq!(own.status(), 403, "an admin cannot suspend themself");
     let student = register(&app, "student", None).await;
     drop(student);
-    let not_admin = root.post("/api/admin/approve_admin", &[("user_id", &id_of(&app, "student").await)]).await;
+    let not_admin = root.api("/api/admin/approve_admin", &[("user_id", &id_of(&app, "student").await)]).await;
     assert_eq!(not_admin.status(), 404, "students have no admin status to approve");
 }
 
@@ -92,12 +92,25 @@ async fn every_admin_server_function_refuses_everyone_but_active_admins() {
         .collect();
     assert!(paths.len() >= 2, "admin server functions registered: {paths:?}");
     for path in paths {
-        let as_anonymous = anonymous.post(path, &[("user_id", &target)]).await.status();
+        let as_anonymous = anonymous.api(path, &[("user_id", &target)]).await.status();
         assert_eq!(as_anonymous, 401, "{path} as anonymous");
-        let as_student = student.post(path, &[("user_id", &target)]).await.status();
+        let as_student = student.api(path, &[("user_id", &target)]).await.status();
         assert_eq!(as_student, 403, "{path} as student");
-        let as_pending = pending.post(path, &[("user_id", &target)]).await.status();
+        let as_pending = pending.api(path, &[("user_id", &target)]).await.status();
         assert_eq!(as_pending, 403, "{path} as pending admin");
+        // A plain form post (no JavaScript) is sent back to its page with the error in the URL.
+        let plain = student
+            .http
+            .post(format!("{}{path}", student.base))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .header(reqwest::header::REFERER, format!("{}/admin", student.base))
+            .form(&[("user_id", &target)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(plain.status(), 302, "{path} as a plain form post");
+        let back = plain.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
+        assert!(back.contains("/admin?") && back.contains("__err"), "{path}: {back}");
     }
     assert_eq!(admin_status(&app, "pending_admin").await, "pending", "nothing changed");
 }

@@ -799,6 +799,24 @@ async fn forms_work_without_javascript_and_land_back_on_the_page() {
     let html = ada.http.get(&page).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("Score 100% — passed!"), "{}", &html[..html.len().min(500)]);
     assert!(html.contains("Completed ✓"));
+
+    // A refused plain post lands back on its page, which shows the message.
+    let lab = list.iter().find(|(_, kind, _)| kind == "lab").unwrap().0.clone();
+    let lab_page = format!("{}/learn/{}/{lab}", app.base_url, linux.to_hex());
+    let response = ada
+        .http
+        .post(format!("{}/api/learn/lab", app.base_url))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .header(reqwest::header::REFERER, &lab_page)
+        .form(&[("content_id", lab.as_str()), ("attempt", "attempt-nojs-2"), ("answer", "  ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 302);
+    let back = response.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
+    assert!(back.starts_with(&lab_page) && back.contains("__err"), "{back}");
+    let html = ada.http.get(&back).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Enter your answer (up to 300 characters)"), "the message is on the page");
 }
 
 async fn stats_of(app: &TestApp, user: ObjectId) -> Document {

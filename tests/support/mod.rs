@@ -140,10 +140,30 @@ impl Browser {
         Browser { base: base.to_string(), http }
     }
 
+    /// Posts a form with `Accept: text/html` (no `Referer`): a success that
+    /// navigates answers with its redirect.
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http
             .post(format!("{}{path}", self.base))
             .header(reqwest::header::ACCEPT, "text/html")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form as the page's script does: errors keep their HTTP status.
+    pub async fn api(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http.post(format!("{}{path}", self.base)).form(form).send().await.unwrap()
+    }
+
+    /// Posts a form as a browser without JavaScript does (`Accept: text/html`
+    /// and a `Referer`): every answer is a redirect, errors travel in its URL.
+    pub async fn plain_post(&self, path: &str, referer: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .header(reqwest::header::REFERER, format!("{}{referer}", self.base))
             .form(form)
             .send()
             .await
