@@ -1,5 +1,6 @@
 //! Pure rules of the platform: no I/O, exhaustively unit-tested.
 
+pub mod achievements;
 pub mod calendar;
 pub mod client;
 pub mod gating;

@@ -843,11 +843,14 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
         open(&ada, linux, id).await;
     }
 
-    // A lab with one hint: score 90 → 30 + 12 − 5 = 37 points (beginner).
+    // A lab with one hint: score 90 → 30 + 12 − 5 = 37 points (beginner),
+    // and the demo's "First Steps" achievement (first completion) adds 25.
     call(&ada, "/api/learn/hint", &[("content_id", labs[0].0.clone()), ("number", "1".into())]).await;
-    assert_eq!(solve_lab(&ada, &labs[0], "attempt-pts-1").await.0, 200);
+    let (status, body) = solve_lab(&ada, &labs[0], "attempt-pts-1").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["outcome"]["achievements"][0]["title"], "First Steps");
     let stats = stats_of(&app, user).await;
-    assert_eq!(num(&stats, "totalPoints"), 37.0);
+    assert_eq!(num(&stats, "totalPoints"), 37.0 + 25.0);
     assert_eq!(num(&stats, "labsCompleted"), 1.0);
     assert_eq!(num(&stats, "level"), 1.0);
 
@@ -860,13 +863,14 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
     let ((lab_status, _), (game_status, _), _) = tokio::join!(lab, game, beats);
     assert_eq!((lab_status, game_status), (200, 200));
     let stats = stats_of(&app, user).await;
-    assert_eq!(num(&stats, "totalPoints"), 37.0 + 45.0 + 30.0);
-    assert_eq!(num(&stats, "level"), 2.0, "112 points is level 2");
+    assert_eq!(num(&stats, "totalPoints"), 62.0 + 45.0 + 30.0);
+    assert_eq!(num(&stats, "level"), 2.0, "137 points is level 2");
     assert_eq!((num(&stats, "labsCompleted"), num(&stats, "gamesCompleted")), (2.0, 1.0));
     let minutes = num(&stats, "totalStudyTime");
     assert!(minutes > 0.3 && minutes < 0.4, "20 s of heartbeats: {minutes}");
 
-    // Completing the rest finishes the module: 10 + 10 and the 100-point module bonus.
+    // Completing the rest finishes the module: 10 + 10, the 100-point module
+    // bonus and "Command Line Convert" (this module, as a beginner): 100.
     for (id, ..) in list.iter().filter(|(_, kind, _)| kind == "video" || kind == "document").skip(1) {
         app.db
             .collection::<Document>(PROGRESS)
@@ -891,13 +895,13 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
         at = end;
     }
     let stats = stats_of(&app, user).await;
-    assert_eq!(num(&stats, "totalPoints"), 112.0 + 20.0 + 100.0);
+    assert_eq!(num(&stats, "totalPoints"), 137.0 + 20.0 + 100.0 + 100.0);
     assert_eq!(num(&stats, "coursesCompleted"), 1.0);
-    assert_eq!(num(&stats, "level"), 2.0);
+    assert_eq!(num(&stats, "level"), 3.0, "357 points is level 3");
 
     // The stored numbers are exactly what the source documents give, and a rebuild restores them.
     let computed = foothold::db::stats::compute(&app.db, user).await.unwrap();
-    assert_eq!(computed.stats.total_points, 232);
+    assert_eq!(computed.stats.total_points, 357);
     app.db
         .collection::<Document>(USERS)
         .update_one(
@@ -908,7 +912,7 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
         .unwrap();
     assert_eq!(foothold::db::stats::rebuild_all(&app.db).await.unwrap(), 1);
     let rebuilt = stats_of(&app, user).await;
-    assert_eq!(num(&rebuilt, "totalPoints"), 232.0);
+    assert_eq!(num(&rebuilt, "totalPoints"), 357.0);
     assert_eq!(num(&rebuilt, "labsCompleted"), 2.0);
     assert_eq!(num(&rebuilt, "coursesCompleted"), 1.0);
     let exact = num(&rebuilt, "totalStudyTime");
@@ -934,7 +938,7 @@ async fn the_dashboard_shows_only_the_learners_own_progress() {
 
     let (status, d) = ada.call("/api/dashboard", &[]).await;
     assert_eq!(status, 200, "{d}");
-    assert_eq!(d["points"], 45);
+    assert_eq!(d["points"], 45 + 25, "the lab and First Steps");
     assert_eq!(d["level"], 1);
     assert_eq!(d["next_level_at"], 100);
     assert_eq!(d["labs_completed"], 1);
@@ -958,20 +962,35 @@ async fn the_dashboard_shows_only_the_learners_own_progress() {
 
     // The page renders on the server.
     let html = ada.http.get(format!("{}/dashboard", app.base_url)).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Next level in 55 points"), "{}", &html[..html.len().min(300)]);
+    assert!(html.contains("Next level in 30 points"), "{}", &html[..html.len().min(300)]);
     assert!(html.contains("data-testid=\"study-chart\""));
 }
 
-async fn set_streak(app: &TestApp, user: ObjectId, current: i32, longest: i32, days_ago: i64) {
-    let last = DateTime::from_millis(DateTime::now().timestamp_millis() - days_ago * 86_400_000);
+/// Adds study sessions that ended `days_ago` days back to the learner's
+/// progress on `content`, then recomputes their stats from the documents.
+async fn studied_on(app: &TestApp, user: ObjectId, content: &str, days_ago: &[i64]) {
+    let now = DateTime::now().timestamp_millis();
+    let sessions: Vec<Document> = days_ago
+        .iter()
+        .map(|d| {
+            let end = DateTime::from_millis(now - d * 86_400_000);
+            doc! { "startTime": end, "endTime": end, "duration": 600.0, "progressGained": 0.0 }
+        })
+        .collect();
     app.db
-        .collection::<Document>(USERS)
+        .collection::<Document>(PROGRESS)
         .update_one(
-            doc! { "_id": user },
-            doc! { "$set": { "currentStreak": current, "longestStreak": longest, "lastActivityDate": last } },
+            doc! { "user": user, "content": ObjectId::parse_str(content).unwrap() },
+            doc! { "$push": { "timeSpent.sessions": { "$each": sessions } } },
         )
         .await
         .unwrap();
+    foothold::db::stats::refresh(&app.db, user).await.unwrap();
+}
+
+async fn streak_of(app: &TestApp, user: ObjectId) -> (f64, f64) {
+    let u = app.db.collection::<Document>(USERS).find_one(doc! { "_id": user }).await.unwrap().unwrap();
+    (num(&u, "currentStreak"), num(&u, "longestStreak"))
 }
 
 #[tokio::test]
@@ -992,33 +1011,129 @@ async fn streaks_count_learning_days_in_the_learners_time_zone() {
 
     let linux = module_id(&app, LINUX).await;
     let video = items(&app, linux).await[0].0.clone();
+    let learn = |b: &Browser, id: ObjectId| {
+        let b = Browser { base: b.base.clone(), http: b.http.clone() };
+        let (app, video) = (&app, video.clone());
+        async move {
+            time_passes(app, id, &video, 20).await;
+            beat(&b, &video, json!({ "position": 1.0, "speed": 1.0 })).await;
+            streak_of(app, id).await
+        }
+    };
     enroll(&ada, linux).await;
     open(&ada, linux, &video).await;
-    let learn = || async {
-        time_passes(&app, user, &video, 20).await;
-        beat(&ada, &video, json!({ "position": 1.0, "speed": 1.0 })).await;
-        let u = app.db.collection::<Document>(USERS).find_one(doc! { "_id": user }).await.unwrap().unwrap();
-        (num(&u, "currentStreak"), num(&u, "longestStreak"))
-    };
-    assert_eq!(learn().await, (1.0, 1.0), "the first learning day");
-    assert_eq!(learn().await, (1.0, 1.0), "the same day again");
-    set_streak(&app, user, 3, 3, 1).await;
-    assert_eq!(learn().await, (4.0, 4.0), "yesterday, then today");
-    set_streak(&app, user, 4, 4, 3).await;
-    assert_eq!(learn().await, (1.0, 4.0), "a missed day restarts it; the best stays");
-
+    assert_eq!(learn(&ada, user).await, (1.0, 1.0), "the first learning day");
+    assert_eq!(learn(&ada, user).await, (1.0, 1.0), "the same day again");
+    // Three earlier days in a row, then today: four.
+    studied_on(&app, user, &video, &[1, 2, 3]).await;
+    assert_eq!(streak_of(&app, user).await, (4.0, 4.0));
+    assert_eq!(learn(&ada, user).await, (4.0, 4.0));
     // Idle heartbeats (no credited time) are not learning.
-    set_streak(&app, user, 2, 4, 2).await;
     beat(&ada, &video, json!({ "position": 1.0, "speed": 1.0 })).await;
-    let (_, d) = ada.call("/api/dashboard", &[]).await;
-    assert_eq!(d["current_streak"], 0, "shown as broken after a missed day");
-    assert_eq!(d["longest_streak"], 4);
+    assert_eq!(streak_of(&app, user).await, (4.0, 4.0));
 
-    // A rebuild from the sessions (all today) agrees and keeps the best.
+    // A missed day: three days in a row that ended three days ago.
+    let (bob, bob_id) = learner(&app, "bob").await;
+    enroll(&bob, linux).await;
+    open(&bob, linux, &video).await;
+    studied_on(&app, bob_id, &video, &[3, 4, 5]).await;
+    assert_eq!(streak_of(&app, bob_id).await, (0.0, 3.0), "broken, the best kept");
+    let (_, d) = bob.call("/api/dashboard", &[]).await;
+    assert_eq!((d["current_streak"].as_i64(), d["longest_streak"].as_i64()), (Some(0), Some(3)));
+    assert_eq!(learn(&bob, bob_id).await, (1.0, 3.0), "learning again restarts it");
+
+    // A rebuild from the documents agrees.
     foothold::db::stats::rebuild_all(&app.db).await.unwrap();
-    let u = app.db.collection::<Document>(USERS).find_one(doc! { "_id": user }).await.unwrap().unwrap();
-    assert_eq!((num(&u, "currentStreak"), num(&u, "longestStreak")), (1.0, 4.0));
+    assert_eq!(streak_of(&app, user).await, (4.0, 4.0));
+    assert_eq!(streak_of(&app, bob_id).await, (1.0, 3.0));
     let html = ada.http.get(format!("{}/dashboard", app.base_url)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("data-testid=\"streak-calendar\""));
-    assert!(html.contains("Streak: 1 day<") || html.contains("Streak: 1 day"), "streak heading");
+    assert!(html.contains("Streak: 4 days"), "streak heading");
+    // Bob's new learning day evaluated the streak achievements: a best of 3 earns "Warming Up".
+    let earned = awards(&app, bob_id).await;
+    let warming_up = achievement_doc(&app, "Warming Up").await.get_object_id("_id").unwrap();
+    let award = earned.iter().find(|a| a.get_object_id("achievement").unwrap() == warming_up).expect("Warming Up");
+    assert_eq!(award.get_document("earnedContext").unwrap().get_str("triggerType").unwrap(), "streak_milestone");
+}
+
+async fn awards(app: &TestApp, user: ObjectId) -> Vec<Document> {
+    use futures::TryStreamExt;
+    app.db
+        .collection::<Document>(foothold::db::collections::USER_ACHIEVEMENTS)
+        .find(doc! { "user": user })
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+async fn achievement_doc(app: &TestApp, title: &str) -> Document {
+    app.db
+        .collection::<Document>(foothold::db::collections::ACHIEVEMENTS)
+        .find_one(doc! { "title": title })
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn achievements_are_awarded_once_with_their_context_and_reward() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let labs: Vec<_> = list.iter().filter(|(_, kind, _)| kind == "lab").cloned().collect();
+    enroll(&ada, linux).await;
+    for (id, ..) in &list {
+        open(&ada, linux, id).await;
+    }
+    // Two completions at the same time: "First Steps" is awarded once.
+    let (first, second) =
+        tokio::join!(solve_lab(&ada, &labs[0], "attempt-ach-1"), solve_lab(&ada, &labs[1], "attempt-ach-2"));
+    assert_eq!((first.0, second.0), (200, 200));
+    let toasts: Vec<&Value> =
+        [&first.1, &second.1].iter().flat_map(|b| b["outcome"]["achievements"].as_array().unwrap().iter()).collect();
+    assert_eq!(toasts.len(), 1, "one toast for one award: {toasts:?}");
+    assert_eq!(toasts[0]["points"], 25);
+    let earned = awards(&app, user).await;
+    assert_eq!(earned.len(), 1);
+    let award = &earned[0];
+    let context = award.get_document("earnedContext").unwrap();
+    assert_eq!(context.get_str("triggerType").unwrap(), "content_completion");
+    assert!(context.get_object_id("relatedContent").is_ok() && context.get_object_id("relatedModule").is_ok());
+    let snapshot = context.get_document("snapshot").unwrap();
+    assert!(num(snapshot, "userPoints") >= 45.0, "{snapshot:?}");
+    assert_eq!(num(award.get_document("progress").unwrap(), "percentage"), 100.0);
+    assert!(award.get_bool("isNotified").unwrap(), "announced in the response");
+    assert!(award.get_document("metadata").unwrap().get_f64("timeToEarn").is_ok());
+    let first_steps = achievement_doc(&app, "First Steps").await;
+    assert_eq!(num(first_steps.get_document("metadata").unwrap(), "earnedCount"), 1.0);
+    let stats = stats_of(&app, user).await;
+    assert_eq!(num(&stats, "totalPoints"), 45.0 + 45.0 + 25.0);
+
+    // Re-evaluating changes nothing: the unique index and the engine agree.
+    let trigger = foothold::db::awards::Trigger {
+        kind: foothold::model::TriggerType::ContentCompletion,
+        value: None,
+        content: None,
+        module: None,
+    };
+    assert!(foothold::db::awards::evaluate_and_award(&app.db, user, &trigger).await.unwrap().is_empty());
+    assert_eq!(awards(&app, user).await.len(), 1);
+
+    // With achievement notifications off, awards still happen, silently.
+    let (bob, bob_id) = learner(&app, "bob").await;
+    let form = [("theme", "dark".to_string()), ("language", "en".to_string())];
+    assert_eq!(call(&bob, "/api/settings/preferences", &form).await.0, 200, "every checkbox unticked");
+    enroll(&bob, linux).await;
+    open(&bob, linux, &labs[0].0).await;
+    let (_, body) = solve_lab(&bob, &labs[0], "attempt-ach-3").await;
+    assert!(body["outcome"]["achievements"].as_array().unwrap().is_empty());
+    let silent = awards(&app, bob_id).await;
+    assert_eq!(silent.len(), 1);
+    assert!(!silent[0].get_bool("isNotified").unwrap());
+    let first_steps = achievement_doc(&app, "First Steps").await;
+    assert_eq!(num(first_steps.get_document("metadata").unwrap(), "earnedCount"), 2.0);
 }

@@ -74,7 +74,13 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
     return v.play();
   });
   await completed(page, 90_000);
+  // The first completion unlocks the demo's "First Steps" achievement.
+  const toast = page.getByTestId('achievement-toast');
+  await expect(toast).toContainText('First Steps');
+  await expect(toast).toContainText('+25 points');
   await page.screenshot({ path: 'end2end/screenshots/player-video.png', fullPage: true });
+  await toast.getByRole('button', { name: 'Dismiss First Steps' }).click();
+  await expect(toast).toHaveCount(0);
 
   // Document: read each section for a few seconds, bookmark one with a note.
   await next(page);

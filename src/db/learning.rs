@@ -20,6 +20,7 @@ use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, Document, doc, to_bson};
 
+use super::awards::Trigger;
 use super::collections::{CONTENTS, ENROLLMENTS, PROGRESS};
 use super::content::Content;
 use super::enrollment::{Enrollment, StudySession};
@@ -28,7 +29,7 @@ use super::progress::{self, Bookmark, PageRead, Progress, ProgressSession};
 use crate::domain::grading::{self, Graded};
 use crate::domain::progress::{self as rules, Criteria, Observed, SectionTime, Session};
 use crate::model::learn::Beat;
-use crate::model::{ContentType, Device, EnrollmentStatus};
+use crate::model::{ContentType, Device, EnrollmentStatus, TriggerType};
 
 /// Most bookmarks one learner keeps on one item.
 pub const MAX_BOOKMARKS: usize = 100;
@@ -104,6 +105,8 @@ pub struct Recorded<T> {
     pub enrollment: Enrollment,
     pub just_completed: bool,
     pub module_completed: bool,
+    /// Achievements this change earned.
+    pub earned: Vec<super::awards::Earned>,
 }
 
 /// Opens an item: creates the learner's progress document on first visit,
@@ -203,7 +206,19 @@ async fn record_locked<T>(
         enrollment
     };
     let module_completed = !was_module_complete && enrollment.status == EnrollmentStatus::Completed;
-    Ok(Recorded { value, progress: p, enrollment, just_completed, module_completed })
+    let earned = if just_completed {
+        let kind = if module_completed { TriggerType::ModuleCompletion } else { TriggerType::ContentCompletion };
+        let trigger = Trigger {
+            kind,
+            value: Some(mongodb::bson::Bson::String(item.content.title.clone())),
+            content: Some(item.content.id),
+            module: Some(item.content.module),
+        };
+        super::awards::evaluate_and_award(db, learner.id, &trigger).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Recorded { value, progress: p, enrollment, just_completed, module_completed, earned })
 }
 
 /// What the server observed, in the terms of the completion rule.
@@ -280,11 +295,30 @@ pub async fn heartbeat(
         Ok(credited)
     })
     .await?;
+    let mut recorded = recorded;
     if recorded.value > 0.0 {
         add_study_time(db, &recorded.enrollment, recorded.value).await?;
-        super::stats::add_study_time(db, learner.id, recorded.value).await?;
-        if recorded.value >= crate::domain::streak::MIN_LEARNING_SECONDS {
-            super::stats::record_activity(db, learner.id).await?;
+        let (before, after) = super::stats::add_study_time(db, learner.id, recorded.value).await?;
+        let new_day = recorded.value >= crate::domain::streak::MIN_LEARNING_SECONDS
+            && super::stats::record_activity(db, learner.id).await?;
+        // Study-time and streak achievements: on a new learning day, and each time
+        // the learner's total passes a multiple of ten minutes.
+        let trigger = if new_day {
+            Some(TriggerType::StreakMilestone)
+        } else if (before / 10.0).floor() != (after / 10.0).floor() {
+            Some(TriggerType::TimeMilestone)
+        } else {
+            None
+        };
+        if let Some(kind) = trigger {
+            let trigger = Trigger {
+                kind,
+                value: Some(mongodb::bson::Bson::Double(after)),
+                content: Some(item.content.id),
+                module: Some(item.content.module),
+            };
+            let earned = super::awards::evaluate_and_award(db, learner.id, &trigger).await?;
+            recorded.earned.extend(earned);
         }
     }
     Ok(recorded)

@@ -208,7 +208,8 @@ pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError
 
 /// Records real learning now: extends or restarts the streak in the
 /// learner's day (called under the learner's lock on credited heartbeats).
-pub async fn record_activity(db: &Database, user: ObjectId) -> Result<(), RepoError> {
+/// Returns whether this is the learner's first learning of the day.
+pub async fn record_activity(db: &Database, user: ObjectId) -> Result<bool, RepoError> {
     let Some(u) = docs(
         db,
         USERS,
@@ -228,22 +229,29 @@ pub async fn record_activity(db: &Database, user: ObjectId) -> Result<(), RepoEr
         longest: number(&u, "longestStreak").unwrap_or(0.0) as i32,
     };
     let last_day = u.get_datetime("lastActivityDate").ok().map(|d| day(d.timestamp_millis()));
-    let next = streak::advance(stored, last_day, day(now.timestamp_millis()));
+    let today = day(now.timestamp_millis());
+    let next = streak::advance(stored, last_day, today);
     db.collection::<Document>(USERS)
         .update_one(
             doc! { "_id": user },
             doc! { "$set": { "currentStreak": next.current, "longestStreak": next.longest, "lastActivityDate": now } },
         )
         .await?;
-    Ok(())
+    Ok(last_day != Some(today))
 }
 
-/// Adds heartbeat study time (seconds) to the learner's total minutes.
-pub async fn add_study_time(db: &Database, user: ObjectId, seconds: f64) -> Result<(), RepoError> {
+/// Adds heartbeat study time (seconds) to the learner's total minutes;
+/// returns the total before and after (minutes).
+pub async fn add_study_time(db: &Database, user: ObjectId, seconds: f64) -> Result<(f64, f64), RepoError> {
+    let before = docs(db, USERS, doc! { "_id": user }, doc! { "stats.totalStudyTime": 1 })
+        .await?
+        .first()
+        .and_then(|u| number(u, "stats.totalStudyTime"))
+        .unwrap_or(0.0);
     db.collection::<Document>(USERS)
         .update_one(doc! { "_id": user }, doc! { "$inc": { "stats.totalStudyTime": seconds / 60.0 } })
         .await?;
-    Ok(())
+    Ok((before, before + seconds / 60.0))
 }
 
 /// Recomputes every learner's stats (the `foothold rebuild-stats` command); returns how many.

@@ -239,6 +239,21 @@ pub struct Outcome {
     pub just_completed: bool,
     /// The module was completed by this request.
     pub module_completed: bool,
+    /// Achievements this request earned (empty when the learner turned
+    /// achievement notifications off).
+    #[serde(default)]
+    pub achievements: Vec<EarnedView>,
+}
+
+/// An achievement just unlocked, as the toast shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarnedView {
+    pub title: String,
+    pub description: String,
+    pub icon: String,
+    pub color: String,
+    pub rarity: super::Rarity,
+    pub points: i32,
 }
 
 /// A heartbeat from the player: what happened since the previous one

@@ -18,7 +18,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::learn::{MarkDone, RateContent, open_content};
 use crate::components::learn::{LockIcon, ProgressBar, SyllabusList, kind_icon};
 use crate::error::AppError;
-use crate::model::learn::{Beat, EnrollmentView, Outcome, Player, PlayerBody, PlayerItem, ProgressView};
+use crate::model::learn::{Beat, EarnedView, EnrollmentView, Outcome, Player, PlayerBody, PlayerItem, ProgressView};
 use crate::model::{CompletionType, ContentType, EnrollmentStatus};
 use crate::pages::module::LoadError;
 
@@ -37,6 +37,8 @@ pub(crate) struct PlayerState {
     pub enrollment: RwSignal<EnrollmentView>,
     /// Set when this page's work completed the item or the module.
     pub celebrate: RwSignal<Option<String>>,
+    /// Achievements unlocked on this page, shown as toasts until dismissed.
+    pub unlocked: RwSignal<Vec<EarnedView>>,
 }
 
 impl PlayerState {
@@ -47,6 +49,9 @@ impl PlayerState {
             self.celebrate.try_set(Some("Module complete! Every item is done.".into()));
         } else if o.just_completed {
             self.celebrate.try_set(Some("Item completed.".into()));
+        }
+        if !o.achievements.is_empty() {
+            self.unlocked.try_update(|list| list.extend(o.achievements));
         }
         self.progress.try_set(o.progress);
         self.enrollment.try_set(o.enrollment);
@@ -143,6 +148,7 @@ fn PlayerView(p: Player) -> impl IntoView {
         progress: RwSignal::new(p.progress.clone()),
         enrollment: RwSignal::new(p.enrollment.clone()),
         celebrate: RwSignal::new(None),
+        unlocked: RwSignal::new(Vec::new()),
     };
     provide_context(state);
     keyboard_navigation(&p);
@@ -181,6 +187,7 @@ fn PlayerView(p: Player) -> impl IntoView {
                     {item.description.clone().map(|d| view! { <p class="text-muted">{d}</p> })}
                 </header>
                 <Celebration module_href=module_href.clone() />
+                <AchievementToasts />
                 {match item.body.clone() {
                     PlayerBody::Video { url, video_id, captions, thumbnail, allow_speed_control } => {
                         view! { <video::VideoPlayer url video_id captions thumbnail allow_speed_control /> }.into_any()
@@ -262,6 +269,50 @@ fn Celebration(module_href: String) -> impl IntoView {
                         </p>
                     }
                 })
+            }}
+        </div>
+    }
+}
+
+/// "Achievement unlocked" toasts, announced politely, each with a dismiss button.
+#[component]
+fn AchievementToasts() -> impl IntoView {
+    let state = player_state();
+    view! {
+        <div role="status" aria-live="polite" class="fixed right-4 top-20 z-40 flex w-80 max-w-[calc(100vw-2rem)] flex-col gap-2">
+            {move || {
+                state
+                    .unlocked
+                    .get()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        view! {
+                            <div class="rounded-lg border bg-surface p-4 shadow-lg" style:border-color=a.color.clone() data-testid="achievement-toast">
+                                <p class="font-mono text-xs uppercase tracking-widest text-brand">
+                                    {format!("Achievement unlocked · {}", a.rarity)}
+                                </p>
+                                <p class="mt-1 font-semibold">{a.title.clone()}</p>
+                                <p class="text-sm text-muted">{a.description.clone()}</p>
+                                <div class="mt-2 flex items-center justify-between text-sm">
+                                    <span class="text-brand">{format!("+{} points", a.points)}</span>
+                                    <button
+                                        type="button"
+                                        class=QUIET_BUTTON
+                                        aria-label=format!("Dismiss {}", a.title)
+                                        on:click=move |_| state.unlocked.update(|list| {
+                                            if i < list.len() {
+                                                list.remove(i);
+                                            }
+                                        })
+                                    >
+                                        "Dismiss"
+                                    </button>
+                                </div>
+                            </div>
+                        }
+                    })
+                    .collect_view()
             }}
         </div>
     }

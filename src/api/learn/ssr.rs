@@ -18,8 +18,8 @@ use crate::domain::grading;
 use crate::error::AppError;
 use crate::model::game::GameData;
 use crate::model::learn::{
-    Beat, BookmarkView, EnrollmentView, ModuleDetail, Named, Outcome, PhaseDetail, PhaseModule, Player, PlayerBody,
-    PlayerItem, PrerequisiteView, ProgressView, SyllabusItem,
+    Beat, BookmarkView, EarnedView, EnrollmentView, ModuleDetail, Named, Outcome, PhaseDetail, PhaseModule, Player,
+    PlayerBody, PlayerItem, PrerequisiteView, ProgressView, SyllabusItem,
 };
 use crate::model::{ContentType, EnrollmentStatus};
 
@@ -251,6 +251,8 @@ struct Access {
     contents: Vec<Content>,
     states: HashMap<ObjectId, (bool, f64)>,
     module: Module,
+    /// The learner wants achievement notifications.
+    notify: bool,
 }
 
 async fn access(content_id: &str, module_id: Option<&str>, gate: bool) -> Result<Access, AppError> {
@@ -298,7 +300,15 @@ async fn access(content_id: &str, module_id: Option<&str>, gate: bool) -> Result
     } else {
         (Vec::new(), HashMap::new())
     };
-    Ok(Access { learner: learner(&user), item: Item::new(content), enrollment, contents, states, module })
+    Ok(Access {
+        learner: learner(&user),
+        item: Item::new(content),
+        enrollment,
+        contents,
+        states,
+        module,
+        notify: user.preferences.achievement_notifications,
+    })
 }
 
 fn progress_view(p: &Progress, item: &Item) -> ProgressView {
@@ -339,13 +349,35 @@ fn progress_view(p: &Progress, item: &Item) -> ProgressView {
     }
 }
 
-fn outcome<T>(r: &Recorded<T>, item: &Item) -> Outcome {
-    Outcome {
-        progress: progress_view(&r.progress, item),
+/// The answer to a learning request: progress, enrollment and, when the
+/// learner wants them, the achievements it earned (then marked announced).
+async fn outcome<T>(r: &Recorded<T>, a: &Access) -> Result<Outcome, AppError> {
+    let achievements: Vec<EarnedView> = if a.notify {
+        r.earned
+            .iter()
+            .map(|e| EarnedView {
+                title: e.achievement.title.clone(),
+                description: e.achievement.description.clone(),
+                icon: e.achievement.icon.clone(),
+                color: e.achievement.color.clone(),
+                rarity: e.achievement.rarity,
+                points: e.achievement.rewards.points,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !achievements.is_empty() {
+        let ids: Vec<ObjectId> = r.earned.iter().map(|e| e.award).collect();
+        crate::db::awards::mark_notified(&db()?, &ids).await?;
+    }
+    Ok(Outcome {
+        progress: progress_view(&r.progress, &a.item),
         enrollment: enrollment_view(&r.enrollment),
         just_completed: r.just_completed,
         module_completed: r.module_completed,
-    }
+        achievements,
+    })
 }
 
 fn lab_solution(item: &Item, p: &Progress) -> Option<String> {
@@ -480,8 +512,8 @@ fn check_beat(beat: &Beat) -> Result<(), AppError> {
 pub async fn heartbeat(content_id: &str, beat: &Beat) -> Result<Outcome, AppError> {
     check_beat(beat)?;
     let a = access(content_id, None, false).await?;
-    let r = learning::heartbeat(&db()?, &a.learner, &a.item, a.enrollment, beat).await?;
-    Ok(outcome(&r, &a.item))
+    let r = learning::heartbeat(&db()?, &a.learner, &a.item, a.enrollment.clone(), beat).await?;
+    outcome(&r, &a).await
 }
 
 fn check_attempt(attempt: &str) -> Result<(), AppError> {
@@ -528,9 +560,9 @@ pub async fn submit_game(
         }
     }
     let graded = grading::grade(&game, &answers);
-    let r = learning::submit_game(&db()?, &a.learner, &a.item, a.enrollment, attempt, graded).await?;
+    let r = learning::submit_game(&db()?, &a.learner, &a.item, a.enrollment.clone(), attempt, graded).await?;
     tracing::info!(target: "learning", event = "game_submitted", user = %a.learner.id, content = %a.item.content.id, score = r.value.score);
-    Ok(GameOutcome { graded: r.value.clone(), outcome: outcome(&r, &a.item) })
+    Ok(GameOutcome { graded: r.value.clone(), outcome: outcome(&r, &a).await? })
 }
 
 pub async fn submit_lab(content_id: &str, attempt: &str, answer: &str) -> Result<LabOutcome, AppError> {
@@ -556,7 +588,7 @@ pub async fn submit_lab(content_id: &str, attempt: &str, answer: &str) -> Result
         message,
         score: r.progress.content_specific.lab_score,
         solution: lab_solution(&a.item, &r.progress),
-        outcome: outcome(&r, &a.item),
+        outcome: outcome(&r, &a).await?,
     })
 }
 
@@ -565,14 +597,14 @@ pub async fn reveal_hint(content_id: &str, number: i32) -> Result<Vec<String>, A
     if a.item.content.kind != ContentType::Lab {
         return Err(AppError::NotFound("This lab".into()));
     }
-    let r = learning::reveal_hint(&db()?, &a.learner, &a.item, a.enrollment, number).await?;
+    let r = learning::reveal_hint(&db()?, &a.learner, &a.item, a.enrollment.clone(), number).await?;
     Ok(a.item.content.content.lab_hints.iter().take(usize::try_from(r.value).unwrap_or(0)).cloned().collect())
 }
 
 pub async fn mark_done(content_id: &str) -> Result<Outcome, AppError> {
     let a = access(content_id, None, true).await?;
-    let r = learning::mark_done(&db()?, &a.learner, &a.item, a.enrollment).await?;
-    Ok(outcome(&r, &a.item))
+    let r = learning::mark_done(&db()?, &a.learner, &a.item, a.enrollment.clone()).await?;
+    outcome(&r, &a).await
 }
 
 pub async fn add_bookmark(content_id: &str, section: i32, note: &str) -> Result<Outcome, AppError> {
@@ -580,18 +612,18 @@ pub async fn add_bookmark(content_id: &str, section: i32, note: &str) -> Result<
     if a.item.content.kind != ContentType::Document {
         return Err(AppError::NotFound("This document".into()));
     }
-    let r = learning::add_bookmark(&db()?, &a.learner, &a.item, a.enrollment, section, note).await?;
-    Ok(outcome(&r, &a.item))
+    let r = learning::add_bookmark(&db()?, &a.learner, &a.item, a.enrollment.clone(), section, note).await?;
+    outcome(&r, &a).await
 }
 
 pub async fn delete_bookmark(content_id: &str, section: i32, created_ms: i64) -> Result<Outcome, AppError> {
     let a = access(content_id, None, false).await?;
-    let r = learning::delete_bookmark(&db()?, &a.learner, &a.item, a.enrollment, section, created_ms).await?;
-    Ok(outcome(&r, &a.item))
+    let r = learning::delete_bookmark(&db()?, &a.learner, &a.item, a.enrollment.clone(), section, created_ms).await?;
+    outcome(&r, &a).await
 }
 
 pub async fn rate(content_id: &str, rating: i32, difficulty: Option<i32>, feedback: &str) -> Result<Outcome, AppError> {
     let a = access(content_id, None, false).await?;
-    let r = learning::rate(&db()?, &a.learner, &a.item, a.enrollment, rating, difficulty, feedback).await?;
-    Ok(outcome(&r, &a.item))
+    let r = learning::rate(&db()?, &a.learner, &a.item, a.enrollment.clone(), rating, difficulty, feedback).await?;
+    outcome(&r, &a).await
 }
