@@ -121,3 +121,25 @@ fn create_admin_makes_an_active_administrator_without_default_credentials() {
     let missing = foothold().args(["create-admin", "only_name"]).output().unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn rebuild_recomputes_every_derived_number() {
+    let database = support::unique_database();
+    let run = |command: &str| {
+        foothold()
+            .arg(command)
+            .env("MONGODB_URI", support::ferretdb_uri())
+            .env("FOOTHOLD_DATABASE", &database)
+            .output()
+            .unwrap()
+    };
+    let seeded = run("seed-demo");
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let rebuilt = run("rebuild");
+    assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
+    let out = String::from_utf8_lossy(&rebuilt.stdout);
+    assert!(
+        out.contains("Rebuilt 8 modules, 3 phases, 15 achievements, 0 enrollments and 0 learners' stats."),
+        "{out}"
+    );
+}
