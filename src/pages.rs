@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod achievements;
 pub mod admin;
 pub mod catalog;
 pub mod dashboard;
@@ -14,6 +15,7 @@ pub mod register;
 pub mod settings;
 pub mod two_factor;
 
+pub use achievements::AchievementsPage;
 pub use admin::AdminPage;
 pub use catalog::CatalogPage;
 pub use dashboard::DashboardPage;

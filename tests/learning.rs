@@ -1137,3 +1137,61 @@ async fn achievements_are_awarded_once_with_their_context_and_reward() {
     let first_steps = achievement_doc(&app, "First Steps").await;
     assert_eq!(num(first_steps.get_document("metadata").unwrap(), "earnedCount"), 2.0);
 }
+
+#[tokio::test]
+async fn the_gallery_masks_hidden_achievements_and_only_touches_the_learners_own_awards() {
+    let app = seeded().await;
+    let anonymous = Browser::new(&app.base_url);
+    assert_eq!(anonymous.call("/api/achievements", &[]).await.0, 401);
+    assert_eq!(anonymous.call("/api/achievements/unread", &[]).await.1, 0);
+    let (ada, user) = learner(&app, "ada").await;
+    let (bob, _) = learner(&app, "bob").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let lab = list.iter().find(|(_, kind, _)| kind == "lab").unwrap().clone();
+    enroll(&ada, linux).await;
+    open(&ada, linux, &lab.0).await;
+    solve_lab(&ada, &lab, "attempt-gal-1").await;
+
+    assert_eq!(ada.call("/api/achievements/unread", &[]).await.1, 1);
+    let (status, cards) = ada.call("/api/achievements", &[]).await;
+    assert_eq!(status, 200, "{cards}");
+    let cards = cards.as_array().unwrap();
+    assert_eq!(cards.len(), 15);
+    let masked: Vec<&Value> = cards.iter().filter(|c| c["masked"] == true).collect();
+    assert_eq!(masked.len(), 3, "the demo's three hidden achievements");
+    assert!(masked.iter().all(|c| c["title"] == "Hidden achievement" && c["progress"] == 0.0));
+    assert!(!cards.iter().any(|c| c["title"] == "Unbroken Chain"), "a hidden title never leaks");
+    let first = cards.iter().find(|c| c["title"] == "First Steps").unwrap();
+    assert_eq!(first["progress"], 100.0);
+    assert_eq!(first["earn_rate"], 50.0, "one of two students");
+    let award_id = first["award"]["id"].as_str().unwrap().to_string();
+    let modules = cards.iter().find(|c| c["title"] == "Command Line Convert").unwrap();
+    assert!(modules["award"].is_null());
+
+    // Seen, then shared; Bob can neither see nor share Ada's award.
+    assert_eq!(ada.call("/api/achievements/seen", &[]).await.0, 200);
+    assert_eq!(ada.call("/api/achievements/unread", &[]).await.1, 0);
+    let share = |b: &Browser, shared: &str| {
+        let form = [("award_id", award_id.clone()), ("shared", shared.to_string())];
+        let b = Browser { base: b.base.clone(), http: b.http.clone() };
+        async move { call(&b, "/api/achievements/share", &form).await }
+    };
+    assert_eq!(share(&bob, "true").await.0, 404);
+    assert_eq!(share(&ada, "true").await.0, 200);
+    let award = awards(&app, user).await.into_iter().next().unwrap();
+    assert!(award.get_bool("isShared").unwrap() && award.get_bool("isViewed").unwrap());
+    assert!(award.get_document("metadata").unwrap().get_bool("celebrationShown").unwrap());
+    assert_eq!(
+        invalid(
+            &call(&ada, "/api/achievements/share", &[("award_id", "x".into()), ("shared", "true".into())]).await.1,
+            "awardId"
+        ),
+        "Cast to ObjectId failed for value \"x\" at path \"awardId\""
+    );
+    let (_, bob_cards) = bob.call("/api/achievements", &[]).await;
+    assert!(bob_cards.as_array().unwrap().iter().all(|c| c["award"].is_null()));
+    let html = ada.http.get(format!("{}/achievements", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("1 of 15 earned"));
+}

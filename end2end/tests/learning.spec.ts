@@ -139,6 +139,25 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await page.getByRole('link', { name: 'See the module' }).click();
   await expect(page.getByTestId('enrollment-status')).toContainText('Completed');
   await expect(page.locator('[data-testid="syllabus-item"][data-completed="true"]')).toHaveCount(items.length);
+
+  // The header counts the new achievements; the gallery shows them and clears the count.
+  await expect(page.getByTestId('unread-achievements')).toBeVisible();
+  const markedSeen = page.waitForResponse((r) => r.url().includes('/api/achievements/seen'));
+  await page.getByRole('link', { name: /^Achievements/ }).click();
+  await expect(page.getByTestId('earned-count')).toContainText('earned');
+  await markedSeen;
+  const earned = page.locator('[data-testid="achievement"][data-earned="true"]');
+  expect(await earned.count()).toBeGreaterThanOrEqual(2);
+  await expect(page.locator('[data-testid="achievement"][data-masked="true"]').first()).toContainText('Hidden achievement');
+  await page.screenshot({ path: 'end2end/screenshots/achievements.png', fullPage: true });
+
+  // The dashboard shows the points, the level and the completed module; the badge is gone.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByTestId('unread-achievements')).toHaveCount(0);
+  await expect(page.getByTestId('points')).toContainText('points');
+  await expect(page.getByTestId('dashboard-module').first()).toContainText(MODULE);
+  await expect(page.getByTestId('study-chart')).toBeVisible();
+  await page.screenshot({ path: 'end2end/screenshots/dashboard.png', fullPage: true });
 });
 
 test('content stays locked until the items before it are completed, and says what unlocks it', async ({ page }) => {

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::api::achievements::unread_achievements;
 use crate::api::auth::{Logout, get_viewer};
 
 #[component]
@@ -9,6 +10,8 @@ pub fn SiteHeader() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     // Re-read who is signed in after every navigation and every sign-out.
     let viewer = Resource::new(move || (location.pathname.get(), logout.version().get()), |_| get_viewer());
+    // New achievements not looked at yet: the badge next to "Achievements".
+    let unread = Resource::new(move || (location.pathname.get(), logout.version().get()), |_| unread_achievements());
     view! {
         <header class="border-b border-line bg-surface/80 backdrop-blur">
             <nav
@@ -27,12 +30,30 @@ pub fn SiteHeader() -> impl IntoView {
                     </li>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
+                            let new_awards = unread.await.unwrap_or(0);
                             match viewer.await {
                                 Ok(Some(me)) => {
                                     view! {
                                         <li>
                                             <a href="/dashboard" class="rounded px-2 py-1 hover:text-brand">
                                                 "Dashboard"
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a href="/achievements" class="rounded px-2 py-1 hover:text-brand">
+                                                "Achievements"
+                                                {(new_awards > 0)
+                                                    .then(|| {
+                                                        view! {
+                                                            <span
+                                                                class="ml-1 rounded-full bg-brand px-1.5 font-mono text-xs text-bg"
+                                                                data-testid="unread-achievements"
+                                                            >
+                                                                {new_awards}
+                                                                <span class="sr-only">" new"</span>
+                                                            </span>
+                                                        }
+                                                    })}
                                             </a>
                                         </li>
                                         <li class="text-muted" data-testid="signed-in-as">

@@ -143,16 +143,32 @@ async fn refresh_phase_locked(db: &Database, phase: ObjectId) -> Result<(), Repo
     Ok(())
 }
 
-/// Recomputes one achievement's `metadata.earnedCount` from the awards.
+/// Recomputes one achievement's `metadata` from the awards: `earnedCount`,
+/// `totalEligible` (every student can earn any achievement) and
+/// `averageEarnTime` (days from sign-up, averaged in Rust: FerretDB 1.24 has no `$avg`).
 pub async fn refresh_achievement(db: &Database, achievement: ObjectId) -> Result<(), RepoError> {
-    let earned =
-        db.collection::<Document>(USER_ACHIEVEMENTS).count_documents(doc! { "achievement": achievement }).await?;
-    db.collection::<Document>(ACHIEVEMENTS)
-        .update_one(
-            doc! { "_id": achievement },
-            doc! { "$set": { "metadata.earnedCount": i64::try_from(earned).unwrap_or(i64::MAX) } },
-        )
+    let awards: Vec<Document> = db
+        .collection::<Document>(USER_ACHIEVEMENTS)
+        .find(doc! { "achievement": achievement })
+        .projection(doc! { "metadata.timeToEarn": 1 })
+        .await?
+        .try_collect()
         .await?;
+    let eligible =
+        db.collection::<Document>(super::collections::USERS).count_documents(doc! { "role": "student" }).await?;
+    let times: Vec<f64> = awards
+        .iter()
+        .filter_map(|a| a.get_document("metadata").ok().and_then(|m| m.get_f64("timeToEarn").ok()))
+        .collect();
+    let mut set = doc! {
+        "metadata.earnedCount": i64::try_from(awards.len()).unwrap_or(i64::MAX),
+        "metadata.totalEligible": i64::try_from(eligible).unwrap_or(i64::MAX),
+    };
+    if !times.is_empty() {
+        let average = times.iter().sum::<f64>() / times.len() as f64;
+        set.insert("metadata.averageEarnTime", (average * 10.0).round() / 10.0);
+    }
+    db.collection::<Document>(ACHIEVEMENTS).update_one(doc! { "_id": achievement }, doc! { "$set": set }).await?;
     Ok(())
 }
 
