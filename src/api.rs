@@ -6,5 +6,6 @@ pub mod admin;
 pub mod auth;
 pub mod catalog;
 pub mod dashboard;
+pub mod leaderboard;
 pub mod learn;
 pub mod settings;

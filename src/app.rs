@@ -7,8 +7,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
-    AchievementsPage, AdminPage, CatalogPage, DashboardPage, ForgotPasswordPage, HomePage, LoginPage, ModulePage,
-    NotFound, PhasePage, PlayerPage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
+    AchievementsPage, AdminPage, CatalogPage, DashboardPage, ForgotPasswordPage, HomePage, LeaderboardPage, LoginPage,
+    ModulePage, NotFound, PhasePage, PlayerPage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::Async />
                         <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/achievements") view=AchievementsPage ssr=SsrMode::Async />
+                        <Route path=path!("/leaderboard") view=LeaderboardPage ssr=SsrMode::Async />
                         <Route path=path!("/phases/:id") view=PhasePage ssr=SsrMode::Async />
                         <Route path=path!("/modules/:id") view=ModulePage ssr=SsrMode::Async />
                         <Route path=path!("/learn/:module_id/:content_id") view=PlayerPage ssr=SsrMode::Async />

@@ -1195,3 +1195,71 @@ async fn the_gallery_masks_hidden_achievements_and_only_touches_the_learners_own
     let html = ada.http.get(format!("{}/achievements", app.base_url)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("1 of 15 earned"));
 }
+
+#[tokio::test]
+async fn the_leaderboard_ranks_by_points_and_streak_and_always_shows_the_callers_rank() {
+    let app = seeded().await;
+    let (ada, ada_id) = learner(&app, "ada").await;
+    let (bob, bob_id) = learner(&app, "bob").await;
+    let (cy, _) = learner(&app, "cyd").await;
+    let set = |id: ObjectId, points: i64, streak: i32| {
+        let db = app.db.clone();
+        async move {
+            db.collection::<Document>(USERS)
+                .update_one(
+                    doc! { "_id": id },
+                    doc! { "$set": { "stats.totalPoints": points, "currentStreak": streak, "lastActivityDate": DateTime::now() } },
+                )
+                .await
+                .unwrap();
+        }
+    };
+    set(ada_id, 300, 9).await;
+    set(bob_id, 500, 2).await;
+    let board = |b: &Browser, by: &str, period: &str| {
+        let form = [("by", by.to_string()), ("period", period.to_string())];
+        let b = Browser { base: b.base.clone(), http: b.http.clone() };
+        async move { call(&b, "/api/leaderboard", &form).await }
+    };
+    let (status, points) = board(&ada, "points", "all").await;
+    assert_eq!(status, 200, "{points}");
+    let names: Vec<&str> = points["rows"].as_array().unwrap().iter().map(|r| r["username"].as_str().unwrap()).collect();
+    assert_eq!(names, ["bob", "ada"], "learners without points are not listed");
+    assert_eq!(points["me"]["rank"], 2);
+    assert_eq!(points["rows"][1]["is_me"], true);
+    // Cy has no points: outside the board, their rank is still shown.
+    let (_, theirs) = board(&cy, "points", "all").await;
+    assert_eq!(theirs["me"]["rank"], 3);
+    assert_eq!(theirs["me"]["value"], 0);
+
+    let (_, streaks) = board(&bob, "streak", "all").await;
+    assert_eq!(streaks["rows"][0]["username"], "ada");
+    assert_eq!(streaks["rows"][0]["value"], 9);
+    assert_eq!(streaks["me"]["rank"], 2);
+    let (_, week) = board(&bob, "streak", "week").await;
+    assert_eq!(week["rows"][0]["value"], 7, "this week counts at most 7 days");
+
+    // This week's points come from dated completions.
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let lab = items(&app, linux).await.into_iter().find(|(_, kind, _)| kind == "lab").unwrap();
+    enroll(&cy, linux).await;
+    open(&cy, linux, &lab.0).await;
+    solve_lab(&cy, &lab, "attempt-lead-1").await;
+    let (_, week) = board(&ada, "points", "week").await;
+    assert_eq!(week["rows"][0]["username"], "cyd");
+    assert_eq!(week["rows"][0]["value"], 45);
+    assert_eq!(week["me"]["value"], 0);
+
+    let (status, body) = board(&ada, "karma", "all").await;
+    assert_eq!(status, 422);
+    assert_eq!(invalid(&body, "by"), "Choose points or streak");
+    assert_eq!(invalid(&board(&ada, "points", "year").await.1, "period"), "Choose all or week");
+    let html =
+        ada.http.get(format!("{}/leaderboard?by=streak", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Your rank: #1 with 9 days"), "the page renders on the server");
+    let anonymous = Browser::new(&app.base_url);
+    let (status, public) = board(&anonymous, "points", "all").await;
+    assert_eq!(status, 200);
+    assert!(public["me"].is_null());
+}

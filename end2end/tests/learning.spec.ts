@@ -158,6 +158,12 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await expect(page.getByTestId('dashboard-module').first()).toContainText(MODULE);
   await expect(page.getByTestId('study-chart')).toBeVisible();
   await page.screenshot({ path: 'end2end/screenshots/dashboard.png', fullPage: true });
+
+  // The leaderboard always shows the learner's own rank.
+  await page.getByRole('link', { name: 'Leaderboard' }).click();
+  await expect(page.getByTestId('my-rank')).toContainText('Your rank: #');
+  await expect(page.locator('[data-testid="leaderboard-row"][data-me="true"]')).toHaveCount(1);
+  await page.screenshot({ path: 'end2end/screenshots/leaderboard.png', fullPage: true });
 });
 
 test('content stays locked until the items before it are completed, and says what unlocks it', async ({ page }) => {

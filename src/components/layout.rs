@@ -28,6 +28,11 @@ pub fn SiteHeader() -> impl IntoView {
                             "Catalog"
                         </a>
                     </li>
+                    <li>
+                        <a href="/leaderboard" class="rounded px-2 py-1 hover:text-brand">
+                            "Leaderboard"
+                        </a>
+                    </li>
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             let new_awards = unread.await.unwrap_or(0);

@@ -1,0 +1,272 @@
+//! `/leaderboard`: learners ranked by points or by current streak, over all
+//! time or the last 7 days, with the caller's own rank always shown.
+//!
+//! All-time boards read the spec's indexes (`stats.totalPoints: -1`,
+//! `currentStreak: -1`) with a limit; the caller's rank is one count of
+//! learners ahead. The weekly points board sums the points of completions
+//! dated in the last 7 days (points of modules and achievements are not
+//! dated). Streak boards list streaks still alive (extended today or
+//! yesterday); "this week" counts at most the last 7 days of each.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Rows shown per board.
+pub const TOP: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub rank: u64,
+    pub name: String,
+    pub username: String,
+    pub value: i64,
+    pub is_me: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    /// `points` or `streak`.
+    pub by: String,
+    /// `all` or `week`.
+    pub period: String,
+    pub rows: Vec<Row>,
+    /// The caller's own row when they are signed in (also when outside the top).
+    pub me: Option<Row>,
+}
+
+#[server(endpoint = "leaderboard")]
+pub async fn get_leaderboard(by: String, period: String) -> Result<Board, AppError> {
+    let me = crate::auth::session::request_user().await?;
+    let db = crate::server::state()?.db;
+    ssr::board(&db, me, &by, &period).await.map_err(crate::server::fail)
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::collections::HashMap;
+
+    use futures::TryStreamExt;
+    use mongodb::Database;
+    use mongodb::bson::oid::ObjectId;
+    use mongodb::bson::{Bson, DateTime, Document, doc};
+
+    use super::{Board, Row, TOP};
+    use crate::db::collections::{CONTENTS, PROGRESS, USERS};
+    use crate::db::user::User;
+    use crate::domain::points::{Completion, item_points};
+    use crate::error::AppError;
+    use crate::model::{ContentType, Difficulty};
+
+    const WEEK_MS: i64 = 7 * 86_400_000;
+
+    fn invalid(field: &str, message: &str) -> AppError {
+        let mut e = crate::model::FieldErrors::new();
+        e.add(field, message);
+        AppError::Invalid(e)
+    }
+
+    fn name_of(d: &Document) -> (String, String) {
+        let username = d.get_str("username").unwrap_or_default().to_string();
+        let display = d
+            .get_document("profile")
+            .ok()
+            .and_then(|p| p.get_str("displayName").ok())
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| username.clone());
+        (display, username)
+    }
+
+    fn number(d: &Document, path: &[&str]) -> i64 {
+        let mut current = d;
+        for key in &path[..path.len() - 1] {
+            match current.get_document(key) {
+                Ok(next) => current = next,
+                Err(_) => return 0,
+            }
+        }
+        match current.get(path[path.len() - 1]) {
+            Some(Bson::Int32(x)) => i64::from(*x),
+            Some(Bson::Int64(x)) => *x,
+            Some(Bson::Double(x)) => *x as i64,
+            _ => 0,
+        }
+    }
+
+    pub async fn board(db: &Database, me: Option<User>, by: &str, period: &str) -> Result<Board, AppError> {
+        let rows_and_me = match (by, period) {
+            ("points", "all") => indexed(db, me.as_ref(), &["stats", "totalPoints"], doc! {}).await?,
+            ("streak", "all" | "week") => {
+                // Only streaks still alive: extended yesterday or today (two days covers every time zone).
+                let alive = DateTime::from_millis(DateTime::now().timestamp_millis() - 2 * 86_400_000);
+                let (mut rows, mut me_row) =
+                    indexed(db, me.as_ref(), &["currentStreak"], doc! { "lastActivityDate": { "$gte": alive } })
+                        .await?;
+                if period == "week" {
+                    // This week: days in a row within the last 7.
+                    for row in rows.iter_mut().chain(me_row.iter_mut()) {
+                        row.value = row.value.min(7);
+                    }
+                    rerank(&mut rows);
+                }
+                (rows, me_row)
+            }
+            ("points", "week") => weekly_points(db, me.as_ref()).await?,
+            ("points" | "streak", _) => return Err(invalid("period", "Choose all or week")),
+            _ => return Err(invalid("by", "Choose points or streak")),
+        };
+        let (rows, me_row) = rows_and_me;
+        Ok(Board { by: by.to_string(), period: period.to_string(), rows, me: me_row })
+    }
+
+    /// Ranks rows already sorted by value (equal values share a rank).
+    fn rerank(rows: &mut [Row]) {
+        let mut previous = None;
+        let mut rank = 0;
+        for (i, row) in rows.iter_mut().enumerate() {
+            if previous != Some(row.value) {
+                rank = i as u64 + 1;
+                previous = Some(row.value);
+            }
+            row.rank = rank;
+        }
+    }
+
+    /// A board read through a descending index on `field`.
+    async fn indexed(
+        db: &Database,
+        me: Option<&User>,
+        field: &[&str],
+        extra: Document,
+    ) -> Result<(Vec<Row>, Option<Row>), AppError> {
+        let key = field.join(".");
+        let mut filter = doc! { "role": "student", key.clone(): { "$gt": 0 } };
+        filter.extend(extra.clone());
+        let top: Vec<Document> = db
+            .collection::<Document>(USERS)
+            .find(filter.clone())
+            .sort(doc! { key.clone(): -1, "_id": 1 })
+            .limit(TOP as i64)
+            .projection(doc! { "username": 1, "profile.displayName": 1, key.clone(): 1 })
+            .await?
+            .try_collect()
+            .await?;
+        let mut rows = Vec::new();
+        let mut rank = 0;
+        let mut previous = None;
+        for (i, d) in top.iter().enumerate() {
+            let value = number(d, field);
+            if previous != Some(value) {
+                rank = i as u64 + 1;
+                previous = Some(value);
+            }
+            let (name, username) = name_of(d);
+            let is_me = me.is_some_and(|m| d.get_object_id("_id").ok() == Some(m.id));
+            rows.push(Row { rank, name, username, value, is_me });
+        }
+        let me_row = match me {
+            None => None,
+            Some(m) => match rows.iter().find(|r| r.is_me) {
+                Some(row) => Some(row.clone()),
+                None => {
+                    let mine = db
+                        .collection::<Document>(USERS)
+                        .find_one(doc! { "_id": m.id })
+                        .projection(
+                            doc! { "username": 1, "profile.displayName": 1, key.clone(): 1, "lastActivityDate": 1 },
+                        )
+                        .await?
+                        .ok_or_else(|| AppError::NotFound("Your account".into()))?;
+                    let value = number(&mine, field);
+                    let mut ahead = doc! { "role": "student", key.clone(): { "$gt": value } };
+                    ahead.extend(extra);
+                    let rank = db.collection::<Document>(USERS).count_documents(ahead).await? + 1;
+                    let (name, username) = name_of(&mine);
+                    Some(Row { rank, name, username, value, is_me: true })
+                }
+            },
+        };
+        Ok((rows, me_row))
+    }
+
+    /// Points of the completions dated in the last 7 days, per learner.
+    async fn weekly_points(db: &Database, me: Option<&User>) -> Result<(Vec<Row>, Option<Row>), AppError> {
+        let since = DateTime::from_millis(DateTime::now().timestamp_millis() - WEEK_MS);
+        let done: Vec<Document> = db
+            .collection::<Document>(PROGRESS)
+            .find(doc! { "progress.completedAt": { "$gte": since } })
+            .projection(doc! {
+                "user": 1, "content": 1,
+                "contentSpecific.labScore": 1, "contentSpecific.gameBestScore": 1, "contentSpecific.hintsUsed": 1,
+            })
+            .await?
+            .try_collect()
+            .await?;
+        let content_ids: Vec<ObjectId> = done.iter().filter_map(|d| d.get_object_id("content").ok()).collect();
+        let kinds: HashMap<ObjectId, (ContentType, Difficulty)> = db
+            .collection::<Document>(CONTENTS)
+            .find(doc! { "_id": { "$in": content_ids } })
+            .projection(doc! { "type": 1, "difficulty": 1 })
+            .await?
+            .try_collect::<Vec<Document>>()
+            .await?
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    c.get_object_id("_id").ok()?,
+                    (ContentType::parse(c.get_str("type").ok()?)?, Difficulty::parse(c.get_str("difficulty").ok()?)?),
+                ))
+            })
+            .collect();
+        let mut totals: HashMap<ObjectId, i64> = HashMap::new();
+        for d in &done {
+            let (Ok(user), Some(&(kind, difficulty))) =
+                (d.get_object_id("user"), d.get_object_id("content").ok().and_then(|c| kinds.get(&c)))
+            else {
+                continue;
+            };
+            let score_key = if kind == ContentType::Lab { "labScore" } else { "gameBestScore" };
+            let cs = d.get_document("contentSpecific").ok();
+            let score = cs.and_then(|cs| cs.get(score_key)).and_then(Bson::as_f64);
+            let hints = cs.map(|cs| number(cs, &["hintsUsed"])).unwrap_or(0) as i32;
+            *totals.entry(user).or_default() += item_points(Completion { kind, difficulty, score, hints_used: hints });
+        }
+        let mut ranked: Vec<(ObjectId, i64)> = totals.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let ids: Vec<ObjectId> = ranked.iter().map(|(id, _)| *id).collect();
+        let people: HashMap<ObjectId, Document> = db
+            .collection::<Document>(USERS)
+            .find(doc! { "_id": { "$in": ids }, "role": "student" })
+            .projection(doc! { "username": 1, "profile.displayName": 1 })
+            .await?
+            .try_collect::<Vec<Document>>()
+            .await?
+            .into_iter()
+            .filter_map(|d| Some((d.get_object_id("_id").ok()?, d)))
+            .collect();
+        let mut rows = Vec::new();
+        let mut rank = 0;
+        let mut previous = None;
+        for (i, (id, value)) in ranked.iter().filter(|(id, _)| people.contains_key(id)).enumerate() {
+            if previous != Some(*value) {
+                rank = i as u64 + 1;
+                previous = Some(*value);
+            }
+            let (name, username) = name_of(&people[id]);
+            rows.push(Row { rank, name, username, value: *value, is_me: me.is_some_and(|m| m.id == *id) });
+        }
+        let me_row = me.map(|m| {
+            rows.iter().find(|r| r.is_me).cloned().unwrap_or_else(|| Row {
+                rank: rows.len() as u64 + 1,
+                name: m.profile.display_name.clone().unwrap_or_else(|| m.username.clone()),
+                username: m.username.clone(),
+                value: 0,
+                is_me: true,
+            })
+        });
+        rows.truncate(TOP);
+        Ok((rows, me_row))
+    }
+}
