@@ -146,8 +146,9 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await page.getByRole('link', { name: /^Achievements/ }).click();
   await expect(page.getByTestId('earned-count')).toContainText('earned');
   await markedSeen;
+  // First Steps and Command Line Convert (this module, as a beginner) at least.
   const earned = page.locator('[data-testid="achievement"][data-earned="true"]');
-  expect(await earned.count()).toBeGreaterThanOrEqual(2);
+  await expect(earned.nth(1)).toBeVisible();
   await expect(page.locator('[data-testid="achievement"][data-masked="true"]').first()).toContainText('Hidden achievement');
   await page.screenshot({ path: 'end2end/screenshots/achievements.png', fullPage: true });
 

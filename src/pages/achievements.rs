@@ -14,7 +14,8 @@ use crate::model::AchievementCategory;
 pub fn AchievementsPage() -> impl IntoView {
     let share = ServerAction::<ShareAchievement>::new();
     let seen = ServerAction::<MarkAchievementsSeen>::new();
-    let cards = Resource::new(move || (share.version().get(), seen.version().get()), |_| get_achievements());
+    // Marking awards seen changes nothing shown but the notice, so it does not reload the gallery.
+    let cards = Resource::new(move || share.version().get(), |_| get_achievements());
     view! {
         <Title text="Achievements" />
         <h1 class="mb-2 text-3xl font-bold">"Achievements"</h1>
@@ -55,12 +56,14 @@ fn Gallery(
     view! {
         <p class="mb-6 font-mono text-brand" data-testid="earned-count">{format!("{earned} of {total} earned")}</p>
         {(unread > 0).then(|| view! {
+            <Show when=move || !matches!(seen.value().get(), Some(Ok(())))>
             <ActionForm action=seen attr:class="mb-6">
                 <p class="text-sm">
                     {format!("{unread} new since your last visit. ")}
                     <button type="submit" class="text-brand underline">"Mark all as seen"</button>
                 </p>
             </ActionForm>
+            </Show>
         })}
         {AchievementCategory::ALL.iter().filter_map(|&category| {
             let in_category: Vec<AchievementCard> = cards.iter().filter(|c| c.category == category).cloned().collect();
