@@ -12,7 +12,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, DateTime, Document, doc};
 
 use super::achievement::{self, Achievement, AwardDetails, AwardProgress, EarnedContext, Snapshot};
-use super::collections::{ENROLLMENTS, MODULES, PROGRESS, USERS};
+use super::collections::{ENROLLMENTS, PROGRESS, USERS};
 use super::error::RepoError;
 use super::user::User;
 use crate::domain::achievements::{Facts, Rule, evaluate};
@@ -127,19 +127,7 @@ pub async fn facts(db: &Database, user: &User) -> Result<Facts, RepoError> {
     let module_scores = completed.iter().map(|m| (m.to_hex(), lowest.get(m).copied().unwrap_or(100.0))).collect();
 
     // A phase is completed when all its active modules are.
-    let modules: Vec<Document> = db
-        .collection::<Document>(MODULES)
-        .find(doc! { "isActive": true })
-        .projection(doc! { "_id": 1, "phase": 1 })
-        .await?
-        .try_collect()
-        .await?;
-    let mut by_phase: HashMap<ObjectId, Vec<bool>> = HashMap::new();
-    for m in &modules {
-        if let (Ok(id), Ok(phase)) = (m.get_object_id("_id"), m.get_object_id("phase")) {
-            by_phase.entry(phase).or_default().push(completed.contains(&id));
-        }
-    }
+    let by_phase = super::gating::modules_done_by_phase(db, doc! {}, &completed).await?;
     let completed_phases = by_phase
         .into_iter()
         .filter(|(_, done)| crate::domain::gating::phase_complete(done))

@@ -48,9 +48,28 @@ pub async fn phase_prerequisites(
     }
     let docs: Vec<Phase> =
         db.collection::<Phase>(PHASES).find(doc! { "_id": { "$in": phases.to_vec() } }).await?.try_collect().await?;
+    let by_phase = modules_done_by_phase(db, doc! { "phase": { "$in": phases.to_vec() } }, completed).await?;
+    Ok(phases
+        .iter()
+        .filter_map(|id| docs.iter().find(|p| p.id == *id))
+        .map(|p| Prerequisite {
+            id: p.id.to_hex(),
+            title: p.title.clone(),
+            completed: gating::phase_complete(by_phase.get(&p.id).map(Vec::as_slice).unwrap_or_default()),
+        })
+        .collect())
+}
+
+/// For each phase with active modules matching `filter`: whether each of them is in `completed`.
+pub async fn modules_done_by_phase(
+    db: &Database,
+    mut filter: Document,
+    completed: &HashSet<ObjectId>,
+) -> Result<HashMap<ObjectId, Vec<bool>>, RepoError> {
+    filter.insert("isActive", true);
     let modules: Vec<Document> = db
         .collection::<Document>(MODULES)
-        .find(doc! { "phase": { "$in": phases.to_vec() }, "isActive": true })
+        .find(filter)
         .projection(doc! { "_id": 1, "phase": 1 })
         .await?
         .try_collect()
@@ -61,15 +80,7 @@ pub async fn phase_prerequisites(
             by_phase.entry(phase).or_default().push(completed.contains(&id));
         }
     }
-    Ok(phases
-        .iter()
-        .filter_map(|id| docs.iter().find(|p| p.id == *id))
-        .map(|p| Prerequisite {
-            id: p.id.to_hex(),
-            title: p.title.clone(),
-            completed: gating::phase_complete(by_phase.get(&p.id).map(Vec::as_slice).unwrap_or_default()),
-        })
-        .collect())
+    Ok(by_phase)
 }
 
 pub async fn module_gate(
