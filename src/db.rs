@@ -106,6 +106,27 @@ pub async fn forget_prerequisite(
         .map(|_| ())
 }
 
+/// A number at a dotted `path` of a document read without a type (stored
+/// as a double, or as an integer by older writers and the synthetic data set).
+pub fn number(d: &mongodb::bson::Document, path: &str) -> Option<f64> {
+    use mongodb::bson::Bson;
+    let mut current = d;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let value = current.get(part)?;
+        if parts.peek().is_none() {
+            return match value {
+                Bson::Double(x) => Some(*x),
+                Bson::Int32(x) => Some(f64::from(*x)),
+                Bson::Int64(x) => Some(*x as f64),
+                _ => None,
+            };
+        }
+        current = value.as_document()?;
+    }
+    None
+}
+
 /// One round trip to the server; `/readyz` uses it.
 pub async fn ping(db: &Database) -> mongodb::error::Result<()> {
     db.run_command(doc! { "ping": 1 }).await.map(|_| ())

@@ -50,7 +50,7 @@ mod ssr {
     use futures::TryStreamExt;
     use mongodb::Database;
     use mongodb::bson::oid::ObjectId;
-    use mongodb::bson::{Bson, DateTime, Document, doc};
+    use mongodb::bson::{DateTime, Document, doc};
 
     use super::{Board, Row, TOP};
     use crate::db::collections::{CONTENTS, PROGRESS, USERS};
@@ -79,20 +79,9 @@ mod ssr {
         (display, username)
     }
 
-    fn number(d: &Document, path: &[&str]) -> i64 {
-        let mut current = d;
-        for key in &path[..path.len() - 1] {
-            match current.get_document(key) {
-                Ok(next) => current = next,
-                Err(_) => return 0,
-            }
-        }
-        match current.get(path[path.len() - 1]) {
-            Some(Bson::Int32(x)) => i64::from(*x),
-            Some(Bson::Int64(x)) => *x,
-            Some(Bson::Double(x)) => *x as i64,
-            _ => 0,
-        }
+    /// A whole number at a dotted path (0 when absent).
+    fn whole(d: &Document, path: &str) -> i64 {
+        crate::db::number(d, path).unwrap_or(0.0) as i64
     }
 
     pub async fn board(db: &Database, me: Option<User>, by: &str, period: &str) -> Result<Board, AppError> {
@@ -157,7 +146,7 @@ mod ssr {
         let mut rank = 0;
         let mut previous = None;
         for (i, d) in top.iter().enumerate() {
-            let value = number(d, field);
+            let value = whole(d, &key);
             if previous != Some(value) {
                 rank = i as u64 + 1;
                 previous = Some(value);
@@ -179,7 +168,7 @@ mod ssr {
                         )
                         .await?
                         .ok_or_else(|| AppError::NotFound("Your account".into()))?;
-                    let value = number(&mine, field);
+                    let value = whole(&mine, &key);
                     let mut ahead = doc! { "role": "student", key.clone(): { "$gt": value } };
                     ahead.extend(extra);
                     let rank = db.collection::<Document>(USERS).count_documents(ahead).await? + 1;
@@ -229,8 +218,8 @@ mod ssr {
             };
             let score_key = if kind == ContentType::Lab { "labScore" } else { "gameBestScore" };
             let cs = d.get_document("contentSpecific").ok();
-            let score = cs.and_then(|cs| cs.get(score_key)).and_then(Bson::as_f64);
-            let hints = cs.map(|cs| number(cs, &["hintsUsed"])).unwrap_or(0) as i32;
+            let score = cs.and_then(|cs| crate::db::number(cs, score_key));
+            let hints = cs.map(|cs| whole(cs, "hintsUsed")).unwrap_or(0) as i32;
             *totals.entry(user).or_default() += item_points(Completion { kind, difficulty, score, hints_used: hints });
         }
         let mut ranked: Vec<(ObjectId, i64)> = totals.into_iter().collect();

@@ -14,6 +14,7 @@ use mongodb::bson::{Bson, DateTime, Document, doc};
 use super::achievement::{self, Achievement, AwardDetails, AwardProgress, EarnedContext, Snapshot};
 use super::collections::{ENROLLMENTS, PROGRESS, USERS};
 use super::error::RepoError;
+use super::number;
 use super::user::User;
 use crate::domain::achievements::{Facts, Rule, evaluate};
 use crate::domain::calendar::day_of;
@@ -34,15 +35,6 @@ pub struct Trigger {
 pub struct Earned {
     pub award: ObjectId,
     pub achievement: Achievement,
-}
-
-fn number(d: &Document, key: &str) -> Option<f64> {
-    match d.get(key)? {
-        Bson::Double(x) => Some(*x),
-        Bson::Int32(x) => Some(f64::from(*x)),
-        Bson::Int64(x) => Some(*x as f64),
-        _ => None,
-    }
 }
 
 pub fn rule_of(a: &Achievement) -> Rule {

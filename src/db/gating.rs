@@ -141,8 +141,7 @@ pub async fn item_states(
             let content = d.get_object_id("content").ok()?;
             let progress = d.get_document("progress").ok();
             let completed = progress.and_then(|p| p.get_bool("isCompleted").ok()).unwrap_or(false);
-            let percentage =
-                progress.and_then(|p| p.get("percentage")).and_then(mongodb::bson::Bson::as_f64).unwrap_or(0.0);
+            let percentage = progress.and_then(|p| super::number(p, "percentage")).unwrap_or(0.0);
             Some((content, (completed, percentage)))
         })
         .collect())

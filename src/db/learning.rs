@@ -236,7 +236,7 @@ pub fn observed(p: &Progress, item: &Item) -> Observed {
     Observed { percentage: p.progress.percentage, interactions, marked_done: cs.marked_done }
 }
 
-fn section_time(r: &PageRead) -> SectionTime {
+pub fn section_time(r: &PageRead) -> SectionTime {
     SectionTime { section: r.page, seconds: r.time_spent }
 }
 

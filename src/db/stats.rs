@@ -13,29 +13,12 @@ use mongodb::bson::{Bson, DateTime, Document, doc};
 
 use super::collections::{ACHIEVEMENTS, CONTENTS, ENROLLMENTS, MODULES, PROGRESS, USER_ACHIEVEMENTS, USERS};
 use super::error::RepoError;
+use super::number;
 use super::user::Stats;
 use crate::domain::calendar::day_of;
 use crate::domain::points::{self, Completion};
 use crate::domain::streak::{self, Streak};
 use crate::model::{ContentType, Difficulty, EnrollmentStatus};
-
-fn number(d: &Document, path: &str) -> Option<f64> {
-    let mut current = d;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        let value = current.get(part)?;
-        if parts.peek().is_none() {
-            return match value {
-                Bson::Double(x) => Some(*x),
-                Bson::Int32(x) => Some(f64::from(*x)),
-                Bson::Int64(x) => Some(*x as f64),
-                _ => None,
-            };
-        }
-        current = value.as_document()?;
-    }
-    None
-}
 
 async fn docs(
     db: &Database,

@@ -331,7 +331,7 @@ fn progress_view(p: &Progress, item: &Item) -> ProgressView {
         sections_read: cs
             .pages_read
             .iter()
-            .filter(|r| r.time_spent >= crate::domain::progress::SECTION_READ_SECONDS)
+            .filter(|r| crate::domain::progress::is_read(&learning::section_time(r)))
             .map(|r| r.page)
             .collect(),
         bookmarks: cs
