@@ -7,8 +7,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
-    AchievementsPage, AdminPage, CatalogPage, DashboardPage, ForgotPasswordPage, HomePage, LeaderboardPage, LoginPage,
-    ModulePage, NotFound, PhasePage, PlayerPage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
+    AchievementsPage, AdminPage, CatalogPage, CertificatePage, DashboardPage, ForgotPasswordPage, HomePage,
+    LeaderboardPage, LoginPage, ModulePage, NotFound, PhasePage, PlayerPage, ProfilePage, RegisterPage,
+    ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -71,6 +72,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/phases/:id") view=PhasePage ssr=SsrMode::Async />
                         <Route path=path!("/modules/:id") view=ModulePage ssr=SsrMode::Async />
                         <Route path=path!("/learn/:module_id/:content_id") view=PlayerPage ssr=SsrMode::Async />
+                        <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/certificates/:certificate_id") view=CertificatePage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async />

@@ -6,6 +6,7 @@
 pub mod achievement;
 pub mod awards;
 pub mod catalog;
+pub mod certificate;
 pub mod content;
 pub mod counters;
 pub mod enrollment;

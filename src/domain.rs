@@ -2,6 +2,7 @@
 
 pub mod achievements;
 pub mod calendar;
+pub mod certificate;
 pub mod client;
 pub mod gating;
 pub mod grading;

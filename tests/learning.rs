@@ -1263,3 +1263,208 @@ async fn the_leaderboard_ranks_by_points_and_streak_and_always_shows_the_callers
     assert_eq!(status, 200);
     assert!(public["me"].is_null());
 }
+
+/// Completes every item of `module` but its quiz straight in the database,
+/// then passes the quiz for real (the event that completes the module).
+async fn finish_with_the_quiz(app: &TestApp, b: &Browser, user: ObjectId, module: ObjectId, attempt: &str) -> Value {
+    free_order(app, module).await;
+    enroll(b, module).await;
+    let list = items(app, module).await;
+    for (id, ..) in &list {
+        open(b, module, id).await;
+    }
+    let quiz = list.iter().find(|(_, kind, _)| kind == "game").unwrap().clone();
+    for (id, ..) in list.iter().filter(|(id, ..)| id != &quiz.0) {
+        app.db
+            .collection::<Document>(PROGRESS)
+            .update_one(
+                doc! { "user": user, "content": ObjectId::parse_str(id).unwrap() },
+                doc! { "$set": { "progress.isCompleted": true, "progress.completedAt": DateTime::now() } },
+            )
+            .await
+            .unwrap();
+    }
+    let (status, body) = submit_game(b, &quiz.0, attempt, &right_answers(&quiz.2)).await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn certificate_of(app: &TestApp, user: ObjectId, module: ObjectId) -> Document {
+    enrollment(app, user, module).await.get_document("certificate").cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_eligible_module_earns_one_certificate_that_anyone_can_verify_and_download() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    app.db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": user },
+            doc! { "$set": { "profile.firstName": "Ada", "profile.lastName": "Lovelace <3" } },
+        )
+        .await
+        .unwrap();
+    let linux = module_id(&app, LINUX).await;
+    let body = finish_with_the_quiz(&app, &ada, user, linux, "attempt-cert-1").await;
+    assert_eq!(body["outcome"]["module_completed"], true);
+    let id =
+        body["outcome"]["enrollment"]["certificate_id"].as_str().expect("the answer names the certificate").to_string();
+    assert!(regex::Regex::new("^FH(-[0-9A-HJKMNP-TV-Z]{5}){5}$").unwrap().is_match(&id), "{id}");
+    let stored = certificate_of(&app, user, linux).await;
+    assert!(stored.get_bool("issued").unwrap());
+    assert_eq!(stored.get_str("certificateId").unwrap(), id);
+    assert!(stored.get_datetime("issuedAt").is_ok());
+    assert_eq!(stored.get_str("downloadUrl").unwrap(), format!("/certificates/{id}/certificate.pdf"));
+
+    // Refreshes and a rebuild never issue a second one.
+    foothold::db::learning::refresh_enrollment(&app.db, user, linux).await.unwrap();
+    foothold::db::learning::refresh_all_enrollments(&app.db).await.unwrap();
+    assert_eq!(certificate_of(&app, user, linux).await.get_str("certificateId").unwrap(), id);
+
+    // Anyone can verify it, typed loosely; unknown and malformed ids are not found.
+    let anonymous = Browser::new(&app.base_url);
+    let (status, view) = anonymous.call("/api/certificates/verify", &[("certificate_id", &id)]).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["holder"], "Ada Lovelace <3");
+    assert_eq!(view["module_title"], LINUX);
+    assert_eq!(view["phase_title"], "Foundations");
+    assert_eq!(view["username"], "ada");
+    assert_eq!(view["verify_url"], format!("{}/certificates/{id}", app.base_url));
+    let loose = id.to_lowercase().replace('-', " ").replace('0', "o");
+    assert_eq!(
+        anonymous.call("/api/certificates/verify", &[("certificate_id", &loose)]).await.1["holder"],
+        "Ada Lovelace <3"
+    );
+    for wrong in ["FH-00000-00000-00000-00000-00000", "nonsense", ""] {
+        let (status, body) = anonymous.call("/api/certificates/verify", &[("certificate_id", wrong)]).await;
+        assert_eq!(status, 404, "{wrong}: {body}");
+        assert_eq!(body["NotFound"], "A certificate with this ID");
+    }
+
+    // The public page, the SVG and the PDF.
+    let page = anonymous.http.get(format!("{}/certificates/{id}", app.base_url)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Verified certificate") && html.contains("Ada Lovelace &lt;3"), "escaped name on the page");
+    let missing = anonymous
+        .http
+        .get(format!("{}/certificates/FH-00000-00000-00000-00000-00000", app.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("No certificate has this ID"));
+    let svg = anonymous.http.get(format!("{}/certificates/{id}/certificate.svg", app.base_url)).send().await.unwrap();
+    assert_eq!(svg.status(), 200);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml; charset=utf-8");
+    let svg = svg.text().await.unwrap();
+    assert!(svg.contains("Ada Lovelace &lt;3") && svg.contains(LINUX) && svg.contains(&id));
+    let pdf = anonymous.http.get(format!("{}/certificates/{id}/certificate.pdf", app.base_url)).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    for path in ["FH-00000-00000-00000-00000-00000/certificate.pdf", &format!("{id}/certificate.png")] {
+        let r = anonymous.http.get(format!("{}/certificates/{path}", app.base_url)).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+    }
+
+    // The learner's own list; anonymous callers have none to ask for.
+    let (_, mine) = ada.call("/api/certificates/mine", &[]).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(mine[0]["id"], id.as_str());
+    assert_eq!(anonymous.call("/api/certificates/mine", &[]).await.0, 401);
+    let (_, module) = ada.call("/api/learn/module", &[("id", &linux.to_hex())]).await;
+    assert_eq!(module["enrollment"]["certificate_id"], id.as_str());
+}
+
+#[tokio::test]
+async fn modules_without_certificates_issue_none_until_they_offer_one_and_racing_refreshes_agree() {
+    let app = seeded().await;
+    let (bob, user) = learner(&app, "bob").await;
+    let linux = module_id(&app, LINUX).await;
+    app.db
+        .collection::<Document>(MODULES)
+        .update_one(doc! { "_id": linux }, doc! { "$set": { "settings.certificateEligible": false } })
+        .await
+        .unwrap();
+    let body = finish_with_the_quiz(&app, &bob, user, linux, "attempt-cert-2").await;
+    assert_eq!(body["outcome"]["module_completed"], true);
+    assert!(body["outcome"]["enrollment"]["certificate_id"].is_null());
+    assert!(!certificate_of(&app, user, linux).await.get_bool("issued").unwrap_or(false));
+    assert_eq!(bob.call("/api/certificates/mine", &[]).await.1, json!([]));
+
+    // The module starts offering one: two refreshes racing (as two app
+    // instances would, outside the per-process lock) settle on one id.
+    app.db
+        .collection::<Document>(MODULES)
+        .update_one(doc! { "_id": linux }, doc! { "$set": { "settings.certificateEligible": true } })
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        foothold::db::learning::refresh_enrollment(&app.db, user, linux),
+        foothold::db::learning::refresh_enrollment(&app.db, user, linux)
+    );
+    let (a, b) = (a.unwrap().unwrap().certificate, b.unwrap().unwrap().certificate);
+    assert!(a.issued && b.issued);
+    assert_eq!(a.certificate_id, b.certificate_id);
+    let stored = certificate_of(&app, user, linux).await;
+    assert_eq!(Some(stored.get_str("certificateId").unwrap().to_string()), a.certificate_id);
+    assert_eq!(bob.call("/api/certificates/mine", &[]).await.1.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn public_profiles_show_shared_achievements_and_certificates_and_nothing_private() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    app.db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": user },
+            doc! { "$set": {
+                "profile.firstName": "Augusta", "profile.displayName": "Ada L.", "profile.bio": "Hello <b>there</b>",
+                "profile.website": "javascript:alert(1)",
+            } },
+        )
+        .await
+        .unwrap();
+    let linux = module_id(&app, LINUX).await;
+    finish_with_the_quiz(&app, &ada, user, linux, "attempt-profile-1").await;
+    let anonymous = Browser::new(&app.base_url);
+    let (status, profile) = anonymous.call("/api/profile", &[("username", "ADA")]).await;
+    assert_eq!(status, 200, "{profile}");
+    assert_eq!(profile["name"], "Ada L.");
+    assert_eq!(profile["is_me"], false);
+    assert!(profile["website"].is_null(), "only http(s) addresses become links");
+    assert_eq!(profile["certificates"].as_array().unwrap().len(), 1);
+    assert_eq!(profile["badges"], json!([]), "nothing shared yet");
+    assert!(num(&stats_of(&app, user).await, "totalPoints") > 0.0);
+    assert_eq!(profile["points"].as_f64(), Some(num(&stats_of(&app, user).await, "totalPoints")));
+    let text = profile.to_string();
+    for private in ["Augusta", "example.com", "password", "security"] {
+        assert!(!text.contains(private), "{private} leaked: {text}");
+    }
+
+    // Sharing an award puts it on the profile; the owner sees it is theirs.
+    let awarded = awards(&app, user).await;
+    assert!(!awarded.is_empty());
+    let award = awarded[0].get_object_id("_id").unwrap().to_hex();
+    let (status, _) = ada.call("/api/achievements/share", &[("award_id", &award), ("shared", "true")]).await;
+    assert_eq!(status, 200);
+    let (_, own) = ada.call("/api/profile", &[("username", "ada")]).await;
+    assert_eq!(own["is_me"], true);
+    assert_eq!(own["badges"].as_array().unwrap().len(), 1);
+
+    // Unknown names and email addresses find nobody.
+    let email = app.db.collection::<Document>(USERS).find_one(doc! { "_id": user }).await.unwrap().unwrap();
+    let email = email.get_str("email").unwrap().to_string();
+    for who in ["nobody_here", email.as_str(), "{\"$ne\":1}"] {
+        let (status, body) = anonymous.call("/api/profile", &[("username", who)]).await;
+        assert_eq!(status, 404, "{who}: {body}");
+    }
+    let html = anonymous.http.get(format!("{}/u/ada", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Ada L.") && html.contains("Hello &lt;b&gt;there&lt;/b&gt;"), "the page renders, escaped");
+    assert!(html.contains(LINUX), "certificates are listed");
+    let missing = anonymous.http.get(format!("{}/u/nobody_here", app.base_url)).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}

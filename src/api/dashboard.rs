@@ -15,6 +15,9 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
 }
 
 #[cfg(feature = "ssr")]
+pub use ssr::badges;
+
+#[cfg(feature = "ssr")]
 mod ssr {
     use std::collections::HashMap;
 
@@ -29,11 +32,12 @@ mod ssr {
     use crate::domain::calendar;
     use crate::error::AppError;
     use crate::model::ContentType;
-    use crate::model::dashboard::{Activity, ContinueItem, Dashboard, EnrolledModule, Recommendation};
+    use crate::model::dashboard::{Activity, Badge, ContinueItem, Dashboard, EnrolledModule, Recommendation};
 
     /// Modules suggested at most.
     const RECOMMENDATIONS: usize = 3;
     const RECENT: usize = 8;
+    const RECENT_BADGES: i64 = 5;
     /// Days in the streak calendar (twelve weeks); the chart shows the last 30.
     const CALENDAR_DAYS: i64 = 84;
 
@@ -135,8 +139,6 @@ mod ssr {
             .collect();
         // Days in the learner's time zone (at today's offset for the whole calendar).
         let study_days = calendar::minutes_per_day(&sessions, now, offset, CALENDAR_DAYS);
-        let today = calendar::day_of(now, offset);
-        let last_day = user.last_activity_date.map(|d| calendar::day_of(d.timestamp_millis(), offset));
 
         Ok(Dashboard {
             name: user.profile.display_name.clone().unwrap_or_else(|| user.username.clone()),
@@ -144,7 +146,7 @@ mod ssr {
             level: level.level,
             level_floor: level.floor,
             next_level_at: level.next_at,
-            current_streak: crate::domain::streak::as_of(user.current_streak, last_day, today),
+            current_streak: user.live_streak(now),
             longest_streak: user.longest_streak,
             courses_completed: user.stats.courses_completed,
             labs_completed: user.stats.labs_completed,
@@ -154,8 +156,29 @@ mod ssr {
             modules,
             study_days,
             recent,
+            badges: badges(db, &user, false, RECENT_BADGES).await?,
             recommended: recommend(db, user.id, &module_titles).await?,
         })
+    }
+
+    /// The learner's newest awards (only shared ones for a public profile),
+    /// dated in their time zone.
+    pub async fn badges(db: &Database, user: &User, shared_only: bool, limit: i64) -> Result<Vec<Badge>, AppError> {
+        let earned = crate::db::achievement::earned(db, user.id, shared_only, limit).await?;
+        Ok(earned
+            .into_iter()
+            .map(|(award, a)| {
+                let at = award.earned_at.timestamp_millis();
+                let offset = crate::timezone::offset_or_utc(&user.preferences.time_zone, at);
+                Badge {
+                    title: a.title,
+                    description: a.description,
+                    color: a.color,
+                    rarity: a.rarity,
+                    earned_on: calendar::date_of(calendar::day_of(at, offset)),
+                }
+            })
+            .collect())
     }
 
     /// Active modules the learner has not joined and may start now, in catalog order.

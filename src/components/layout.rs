@@ -61,8 +61,14 @@ pub fn SiteHeader() -> impl IntoView {
                                                     })}
                                             </a>
                                         </li>
-                                        <li class="text-muted" data-testid="signed-in-as">
-                                            {me.display_name}
+                                        <li data-testid="signed-in-as">
+                                            <a
+                                                href=format!("/u/{}", me.username)
+                                                class="rounded px-2 py-1 text-muted hover:text-brand"
+                                                title="Your public profile"
+                                            >
+                                                {me.display_name}
+                                            </a>
                                         </li>
                                         {(me.role == crate::model::Role::Admin)
                                             .then(|| {

@@ -332,6 +332,38 @@ pub async fn awards_of(db: &Database, user: ObjectId) -> Result<Vec<UserAchievem
         .await?)
 }
 
+/// A learner's newest awards with their achievements (only those they
+/// shared, for a public profile), at most `limit`.
+pub async fn earned(
+    db: &Database,
+    user: ObjectId,
+    shared_only: bool,
+    limit: i64,
+) -> Result<Vec<(UserAchievement, Achievement)>, RepoError> {
+    let mut filter = doc! { "user": user };
+    if shared_only {
+        filter.insert("isShared", true);
+    }
+    let awards: Vec<UserAchievement> = db
+        .collection::<UserAchievement>(USER_ACHIEVEMENTS)
+        .find(filter)
+        .sort(doc! { "earnedAt": -1 })
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await?;
+    let ids: Vec<ObjectId> = awards.iter().map(|a| a.achievement).collect();
+    let achievements: Vec<Achievement> =
+        db.collection::<Achievement>(ACHIEVEMENTS).find(doc! { "_id": { "$in": ids } }).await?.try_collect().await?;
+    Ok(awards
+        .into_iter()
+        .filter_map(|award| {
+            let achievement = achievements.iter().find(|a| a.id == award.achievement)?.clone();
+            Some((award, achievement))
+        })
+        .collect())
+}
+
 /// Unread awards of a learner (the badge count).
 pub async fn unviewed_count(db: &Database, user: ObjectId) -> Result<u64, RepoError> {
     Ok(db.collection::<Document>(USER_ACHIEVEMENTS).count_documents(doc! { "user": user, "isViewed": false }).await?)

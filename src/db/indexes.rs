@@ -68,9 +68,12 @@ pub fn spec_indexes() -> Vec<IndexSpec> {
 }
 
 /// Indexes Foothold adds beyond the spec: session expiry (for the purge
-/// timer) and session owner (to end a user's sessions).
+/// timer), session owner (to end a user's sessions) and certificate id (for
+/// public verification; not unique, as FerretDB has no partial indexes and
+/// most enrollments have none — 125 random bits make collisions moot).
 pub fn app_indexes() -> Vec<IndexSpec> {
     vec![
+        index(ENROLLMENTS, doc! { "certificate.certificateId": 1 }),
         index(crate::auth::session_store::COLLECTION, doc! { "expiresAt": 1 }),
         index(crate::auth::session_store::COLLECTION, doc! { "user": 1 }),
     ]

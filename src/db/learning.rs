@@ -616,6 +616,8 @@ pub async fn rate(
 /// Recomputes an enrollment's progress, performance and bookmark counts
 /// from the learner's progress documents, and marks the module completed
 /// (with `completedAt`) when every active item is. Never un-completes.
+/// A completed enrollment in a `certificateEligible` module gets its
+/// certificate in the same write (or the next refresh, if it has none).
 pub async fn refresh_enrollment(
     db: &Database,
     user: ObjectId,
@@ -677,7 +679,33 @@ pub async fn refresh_enrollment(
         set.insert("status", EnrollmentStatus::Completed.as_str());
         set.insert("completedAt", now);
     }
-    db.collection::<Document>(ENROLLMENTS).update_one(doc! { "_id": enrollment.id }, doc! { "$set": set }).await?;
+    let completed = completes || enrollment.status == EnrollmentStatus::Completed;
+    let issue = if completed && !enrollment.certificate.issued && certificate_eligible(db, module).await? {
+        Some(super::certificate::new_certificate(now))
+    } else {
+        None
+    };
+    let enrollments = db.collection::<Document>(ENROLLMENTS);
+    match issue {
+        Some(certificate) => {
+            let mut with_certificate = set.clone();
+            with_certificate.extend(super::certificate::fields(&certificate));
+            let unissued = doc! { "_id": enrollment.id, "certificate.issued": { "$ne": true } };
+            let written = enrollments.update_one(unissued, doc! { "$set": with_certificate }).await?;
+            if written.matched_count == 1 {
+                enrollment.certificate = certificate;
+            } else {
+                // Another instance issued it first: keep theirs, the id may already be printed.
+                enrollments.update_one(doc! { "_id": enrollment.id }, doc! { "$set": set }).await?;
+                if let Some(stored) = super::enrollment::get(db, user, module).await? {
+                    enrollment.certificate = stored.certificate;
+                }
+            }
+        }
+        None => {
+            enrollments.update_one(doc! { "_id": enrollment.id }, doc! { "$set": set }).await?;
+        }
+    }
     enrollment.progress.percentage = summary.percentage;
     enrollment.progress.completed_content = summary.completed;
     enrollment.progress.total_content = summary.total;
@@ -691,6 +719,10 @@ pub async fn refresh_enrollment(
         enrollment.completed_at = Some(now);
     }
     Ok(Some(enrollment))
+}
+
+async fn certificate_eligible(db: &Database, module: ObjectId) -> Result<bool, RepoError> {
+    Ok(super::module::get(db, module).await?.is_some_and(|m| m.settings.certificate_eligible))
 }
 
 /// Recomputes every enrollment from its progress documents (part of `foothold rebuild`); returns how many.

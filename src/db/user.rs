@@ -158,6 +158,15 @@ impl Default for Preferences {
 }
 
 impl User {
+    /// The current streak as it stands at `now_ms` in the learner's time
+    /// zone: the stored one, or 0 once a day was missed since.
+    pub fn live_streak(&self, now_ms: i64) -> i32 {
+        use crate::domain::calendar::day_of;
+        let offset = crate::timezone::offset_or_utc(&self.preferences.time_zone, now_ms);
+        let last_day = self.last_activity_date.map(|d| day_of(d.timestamp_millis(), offset));
+        crate::domain::streak::as_of(self.current_streak, last_day, day_of(now_ms, offset))
+    }
+
     /// The spec's `fullName` virtual.
     pub fn full_name(&self) -> String {
         full_name(self.profile.first_name.as_deref(), self.profile.last_name.as_deref())
@@ -234,6 +243,15 @@ pub async fn find_by_login(db: &Database, login: &str) -> Result<Option<User>, R
     let login = login.trim().to_lowercase();
     let field = if login.contains('@') { "email" } else { "username" };
     Ok(db.collection::<User>(USERS).find_one(doc! { field: login }).projection(without_password()).await?)
+}
+
+/// Looks a user up by username only (public profiles: an email address never finds anyone).
+pub async fn find_by_username(db: &Database, username: &str) -> Result<Option<User>, RepoError> {
+    let username = username.trim().to_lowercase();
+    if username.is_empty() || !crate::model::validation::is_valid_username_chars(&username) {
+        return Ok(None);
+    }
+    Ok(db.collection::<User>(USERS).find_one(doc! { "username": username }).projection(without_password()).await?)
 }
 
 /// The stored password hash: the only read of that field.

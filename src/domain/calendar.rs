@@ -12,6 +12,33 @@ pub fn day_of(ms: i64, offset_minutes: i32) -> i64 {
 
 /// `YYYY-MM-DD` of a day number.
 pub fn date_of(day: i64) -> String {
+    let (y, m, d) = civil(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A day number written out in English, e.g. "25 November 2026".
+pub fn long_date_of(day: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let (y, m, d) = civil(day);
+    let month = usize::try_from(m - 1).ok().and_then(|i| MONTHS.get(i)).copied().unwrap_or("?");
+    format!("{d} {month} {y}")
+}
+
+/// (year, month 1..=12, day 1..=31) of a day number.
+fn civil(day: i64) -> (i64, i64, i64) {
     let z = day + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -21,7 +48,7 @@ pub fn date_of(day: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    (y, m, d)
 }
 
 /// Minutes studied on each of the `days` days ending today, oldest first.
@@ -60,6 +87,9 @@ mod tests {
         for (day, date) in cases {
             assert_eq!(date_of(day), date, "{day}");
         }
+        assert_eq!(long_date_of(20_782), "25 November 2026");
+        assert_eq!(long_date_of(11_016), "29 February 2000");
+        assert_eq!(long_date_of(-1), "31 December 1969");
     }
 
     #[test]

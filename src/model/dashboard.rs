@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::learn::EnrollmentView;
-use super::{ContentType, Difficulty};
+use super::{ContentType, Difficulty, Rarity};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
@@ -26,6 +26,8 @@ pub struct Dashboard {
     /// first (`YYYY-MM-DD`, minutes), in the learner's time zone.
     pub study_days: Vec<(String, f64)>,
     pub recent: Vec<Activity>,
+    /// The newest achievements earned.
+    pub badges: Vec<Badge>,
     pub recommended: Vec<Recommendation>,
 }
 
@@ -69,6 +71,17 @@ pub struct Activity {
     pub day: String,
 }
 
+/// An earned achievement, as the dashboard and public profiles show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Badge {
+    pub title: String,
+    pub description: String,
+    pub color: String,
+    pub rarity: Rarity,
+    /// `YYYY-MM-DD`, in the learner's time zone.
+    pub earned_on: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
     pub id: String,
@@ -99,6 +112,7 @@ mod tests {
             modules: vec![],
             study_days: vec![],
             recent: vec![],
+            badges: vec![],
             recommended: vec![],
         };
         assert_eq!(d.points_to_next_level(), 50);

@@ -33,6 +33,8 @@ pub struct EnrollmentView {
     pub total: u32,
     /// `YYYY-MM-DD`.
     pub completed_at: Option<String>,
+    /// The certificate earned by completing the module, if it awards one.
+    pub certificate_id: Option<String>,
 }
 
 /// One content item in a syllabus.

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::api::dashboard::get_dashboard;
 use crate::components::learn::{ProgressBar, kind_icon};
 use crate::error::AppError;
-use crate::model::dashboard::Dashboard;
+use crate::model::dashboard::{Badge, Dashboard};
 
 const CARD: &str = "rounded-lg border border-line bg-surface p-5";
 
@@ -86,6 +86,11 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                                     <li data-testid="dashboard-module">
                                         <a href=format!("/modules/{}", m.id) class="font-medium hover:text-brand">{m.title.clone()}</a>
                                         <ProgressBar percentage=m.enrollment.percentage label=format!("{} · {} of {} items", m.enrollment.status, m.enrollment.completed, m.enrollment.total) />
+                                        {m.enrollment.certificate_id.clone().map(|id| view! {
+                                            <a href=format!("/certificates/{id}") class="text-xs text-brand underline" data-testid="dashboard-certificate">
+                                                {format!("Certificate for {}", m.title)}
+                                            </a>
+                                        })}
                                     </li>
                                 }).collect_view()}
                             </ul>
@@ -122,6 +127,17 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                         }.into_any()
                     }}
                 </section>
+                <section class=CARD aria-labelledby="badges-heading">
+                    <h2 id="badges-heading" class="mb-3 text-lg font-semibold">"Recent achievements"</h2>
+                    {if d.badges.is_empty() {
+                        view! { <p class="text-sm text-muted">"None yet — " <a href="/achievements" class="text-brand underline">"see what you can earn"</a></p> }.into_any()
+                    } else {
+                        view! {
+                            <BadgeList badges=d.badges.clone() />
+                            <a href="/achievements" class="mt-3 inline-block text-sm text-brand underline">"All achievements"</a>
+                        }.into_any()
+                    }}
+                </section>
                 <section class=CARD aria-labelledby="next-heading">
                     <h2 id="next-heading" class="mb-3 text-lg font-semibold">"Up next"</h2>
                     <ul class="flex flex-col gap-3 text-sm">
@@ -135,6 +151,27 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 </section>
             </aside>
         </div>
+    }
+}
+
+/// Earned achievements: icon, title, rarity and date.
+#[component]
+pub fn BadgeList(badges: Vec<Badge>) -> impl IntoView {
+    view! {
+        <ul class="flex flex-col gap-3 text-sm">
+            {badges.into_iter().map(|b| view! {
+                <li class="flex items-start gap-3" data-testid="badge">
+                    <span aria-hidden="true" class="grid h-9 w-9 shrink-0 place-items-center rounded-full border-2" style:border-color=b.color.clone() style:color=b.color.clone()>
+                        "★"
+                    </span>
+                    <div class="min-w-0">
+                        <p class="font-medium">{b.title.clone()}</p>
+                        <p class="text-xs text-muted">{b.description.clone()}</p>
+                        <p class="text-xs text-muted">{format!("{} · {}", b.rarity.as_str(), b.earned_on)}</p>
+                    </div>
+                </li>
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -62,7 +62,7 @@ fn BoardTable(b: Board) -> impl IntoView {
             <tr class="border-t border-line" class:bg-surface-2=r.is_me class:text-brand=r.is_me data-testid="leaderboard-row" data-me=r.is_me.to_string()>
                 <td class="py-2 pr-3 font-mono">{format!("#{}", r.rank)}</td>
                 <td class="py-2 pr-3">
-                    <span title=format!("@{}", r.username)>{r.name}</span>
+                    <a href=format!("/u/{}", r.username) title=format!("@{}", r.username) class="hover:underline">{r.name}</a>
                     {r.is_me.then(|| view! { <span class="ml-2 text-xs text-muted">"(you)"</span> })}
                 </td>
                 <td class="py-2 text-right font-mono">{format!("{} {unit}", r.value)}</td>

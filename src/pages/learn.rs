@@ -266,6 +266,9 @@ fn Celebration(module_href: String) -> impl IntoView {
                         <p class="rounded border border-brand bg-brand/10 p-3 text-sm" data-testid="celebration">
                             <span aria-hidden="true">"★ "</span>{text}
                             {done.then(|| view! { " " <a href=module_href.clone() class="text-brand underline">"See the module"</a> })}
+                            {state.enrollment.get().certificate_id.map(|id| view! {
+                                " · " <a href=format!("/certificates/{id}") class="text-brand underline" data-testid="certificate-link">"View your certificate"</a>
+                            })}
                         </p>
                     }
                 })

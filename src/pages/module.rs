@@ -233,6 +233,11 @@ fn EnrollmentPanel(
                     }}
                 </p>
                 <ProgressBar percentage=e.percentage label=format!("{} of {} items completed", e.completed, e.total) />
+                {e.certificate_id.clone().map(|id| view! {
+                    <a href=format!("/certificates/{id}") class=format!("{QUIET_BUTTON} block text-center") data-testid="certificate-link">
+                        "★ View your certificate"
+                    </a>
+                })}
                 {let resume_id = module_id.clone();
                 if active {
                     resume.map(|href| view! { <a href=href class=format!("{BUTTON} block text-center") data-testid="continue">{label}</a> }).into_any()

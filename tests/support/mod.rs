@@ -113,11 +113,13 @@ pub async fn spawn_app_with_mail() -> (TestApp, foothold::auth::mailer::MemoryMa
 /// Like [`spawn_app_with_mail`], with the configuration changed by `edit` first.
 pub async fn spawn_app_configured(edit: impl FnOnce(&mut Config)) -> (TestApp, foothold::auth::mailer::MemoryMailer) {
     let (mut config, db) = fresh_database().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+    let addr = listener.local_addr().expect("local address");
+    // Links the app writes (mail, certificates) point at where it really listens.
+    config.public_url = format!("http://{addr}");
     edit(&mut config);
     let mailer = foothold::auth::mailer::MemoryMailer::default();
     let app = foothold::server::router_with_mailer(&config, db.clone(), std::sync::Arc::new(mailer.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
-    let addr = listener.local_addr().expect("local address");
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .await

@@ -50,6 +50,7 @@ pub fn enrollment_view(e: &Enrollment) -> EnrollmentView {
         completed: count(e.progress.completed_content),
         total: count(e.progress.total_content),
         completed_at: e.completed_at.map(day),
+        certificate_id: e.certificate.certificate_id.clone().filter(|_| e.certificate.issued),
     }
 }
 
