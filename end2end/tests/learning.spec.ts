@@ -33,6 +33,7 @@ function videoTime(page: Page): Promise<number> {
 
 test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and a quiz, and completes the module', async ({
   page,
+  browser,
 }) => {
   test.setTimeout(300_000);
   await register(page, uniqueName('learner'));
@@ -133,6 +134,7 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await page.getByRole('button', { name: 'Submit' }).click();
   await expect(page.getByTestId('game-result')).toHaveAttribute('data-passed', 'true');
   await expect(page.getByTestId('celebration')).toContainText('Module complete!');
+  await expect(page.getByTestId('celebration').getByTestId('certificate-link')).toBeVisible();
   await page.screenshot({ path: 'end2end/screenshots/player-quiz.png', fullPage: true });
 
   // The module page agrees.
@@ -165,6 +167,27 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await expect(page.getByTestId('my-rank')).toContainText('Your rank: #');
   await expect(page.locator('[data-testid="leaderboard-row"][data-me="true"]')).toHaveCount(1);
   await page.screenshot({ path: 'end2end/screenshots/leaderboard.png', fullPage: true });
+
+  // The learner's name on the board opens their public profile, which lists the certificate.
+  await page.locator('[data-testid="leaderboard-row"][data-me="true"]').getByRole('link').click();
+  await expect(page.getByTestId('profile-name')).toBeVisible();
+  await page.screenshot({ path: 'end2end/screenshots/profile.png', fullPage: true });
+  await page.getByTestId('profile-certificate').getByRole('link', { name: MODULE }).click();
+
+  // Anyone can verify it: a signed-out visitor sees it, its preview and its PDF.
+  await expect(page.getByTestId('certificate-verified')).toContainText('Verified certificate');
+  const visitor = await browser.newPage();
+  await visitor.goto(page.url());
+  await expect(visitor.getByTestId('certificate-verified')).toContainText(MODULE);
+  const preview = visitor.getByRole('img', { name: /Certificate of completion/ });
+  await expect(preview).toBeVisible();
+  expect(await preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  const pdfHref = await visitor.getByRole('link', { name: 'Download PDF' }).getAttribute('href');
+  const pdf = await visitor.request.get(pdfHref!);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  await visitor.screenshot({ path: 'end2end/screenshots/certificate.png', fullPage: true });
+  await visitor.close();
 });
 
 test('content stays locked until the items before it are completed, and says what unlocks it', async ({ page }) => {

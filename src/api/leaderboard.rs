@@ -142,19 +142,15 @@ mod ssr {
             .await?
             .try_collect()
             .await?;
-        let mut rows = Vec::new();
-        let mut rank = 0;
-        let mut previous = None;
-        for (i, d) in top.iter().enumerate() {
-            let value = whole(d, &key);
-            if previous != Some(value) {
-                rank = i as u64 + 1;
-                previous = Some(value);
-            }
-            let (name, username) = name_of(d);
-            let is_me = me.is_some_and(|m| d.get_object_id("_id").ok() == Some(m.id));
-            rows.push(Row { rank, name, username, value, is_me });
-        }
+        let mut rows: Vec<Row> = top
+            .iter()
+            .map(|d| {
+                let (name, username) = name_of(d);
+                let is_me = me.is_some_and(|m| d.get_object_id("_id").ok() == Some(m.id));
+                Row { rank: 0, name, username, value: whole(d, &key), is_me }
+            })
+            .collect();
+        rerank(&mut rows);
         let me_row = match me {
             None => None,
             Some(m) => match rows.iter().find(|r| r.is_me) {
@@ -235,17 +231,14 @@ mod ssr {
             .into_iter()
             .filter_map(|d| Some((d.get_object_id("_id").ok()?, d)))
             .collect();
-        let mut rows = Vec::new();
-        let mut rank = 0;
-        let mut previous = None;
-        for (i, (id, value)) in ranked.iter().filter(|(id, _)| people.contains_key(id)).enumerate() {
-            if previous != Some(*value) {
-                rank = i as u64 + 1;
-                previous = Some(*value);
-            }
-            let (name, username) = name_of(&people[id]);
-            rows.push(Row { rank, name, username, value: *value, is_me: me.is_some_and(|m| m.id == *id) });
-        }
+        let mut rows: Vec<Row> = ranked
+            .iter()
+            .filter_map(|(id, value)| {
+                let (name, username) = name_of(people.get(id)?);
+                Some(Row { rank: 0, name, username, value: *value, is_me: me.is_some_and(|m| m.id == *id) })
+            })
+            .collect();
+        rerank(&mut rows);
         let me_row = me.map(|m| {
             rows.iter().find(|r| r.is_me).cloned().unwrap_or_else(|| Row {
                 rank: rows.len() as u64 + 1,
