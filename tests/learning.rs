@@ -82,6 +82,24 @@ async fn free_order(app: &TestApp, module: ObjectId) {
         .unwrap();
 }
 
+/// Sets fields of a user document directly (test set-up).
+async fn set_user(app: &TestApp, user: ObjectId, set: Document) {
+    app.db.collection::<Document>(USERS).update_one(doc! { "_id": user }, doc! { "$set": set }).await.unwrap();
+}
+
+/// Marks the learner's opened item completed straight in the database (the
+/// quick way; a later real event recomputes everything from it).
+async fn completed_in_db(app: &TestApp, user: ObjectId, content: &str) {
+    app.db
+        .collection::<Document>(PROGRESS)
+        .update_one(
+            doc! { "user": user, "content": ObjectId::parse_str(content).unwrap() },
+            doc! { "$set": { "progress.isCompleted": true, "progress.completedAt": DateTime::now() } },
+        )
+        .await
+        .unwrap();
+}
+
 /// Moves the learner's last heartbeat `seconds` into the past, as if that much time had passed.
 async fn time_passes(app: &TestApp, user: ObjectId, content: &str, seconds: i64) {
     let content = ObjectId::parse_str(content).unwrap();
@@ -730,14 +748,7 @@ async fn finishing_every_item_completes_the_module_and_its_enrollment() {
     // more real event recomputes everything from the progress documents.
     for (id, ..) in list.iter().filter(|(id, ..)| id != &manual.0) {
         open(&ada, ir, id).await;
-        app.db
-            .collection::<Document>(PROGRESS)
-            .update_one(
-                doc! { "user": user, "content": ObjectId::parse_str(id).unwrap() },
-                doc! { "$set": { "progress.isCompleted": true, "progress.completedAt": DateTime::now() } },
-            )
-            .await
-            .unwrap();
+        completed_in_db(&app, user, id).await;
     }
     let (_, body) = ada.call("/api/learn/done", &[("content_id", &manual.0)]).await;
     assert_eq!(body["just_completed"], false);
@@ -872,14 +883,7 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
     // Completing the rest finishes the module: 10 + 10, the 100-point module
     // bonus and "Command Line Convert" (this module, as a beginner): 100.
     for (id, ..) in list.iter().filter(|(_, kind, _)| kind == "video" || kind == "document").skip(1) {
-        app.db
-            .collection::<Document>(PROGRESS)
-            .update_one(
-                doc! { "user": user, "content": ObjectId::parse_str(id).unwrap() },
-                doc! { "$set": { "progress.isCompleted": true, "progress.completedAt": DateTime::now() } },
-            )
-            .await
-            .unwrap();
+        completed_in_db(&app, user, id).await;
     }
     let video = &list[0].0;
     let mut at = 0.0;
@@ -902,14 +906,7 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
     // The stored numbers are exactly what the source documents give, and a rebuild restores them.
     let computed = foothold::db::stats::compute(&app.db, user).await.unwrap();
     assert_eq!(computed.stats.total_points, 357);
-    app.db
-        .collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": user },
-            doc! { "$set": { "stats.totalPoints": 0, "stats.level": 1, "stats.labsCompleted": 0 } },
-        )
-        .await
-        .unwrap();
+    set_user(&app, user, doc! { "stats.totalPoints": 0, "stats.level": 1, "stats.labsCompleted": 0 }).await;
     assert_eq!(foothold::db::stats::rebuild_all(&app.db).await.unwrap(), 1);
     let rebuilt = stats_of(&app, user).await;
     assert_eq!(num(&rebuilt, "totalPoints"), 357.0);
@@ -1275,14 +1272,7 @@ async fn finish_with_the_quiz(app: &TestApp, b: &Browser, user: ObjectId, module
     }
     let quiz = list.iter().find(|(_, kind, _)| kind == "game").unwrap().clone();
     for (id, ..) in list.iter().filter(|(id, ..)| id != &quiz.0) {
-        app.db
-            .collection::<Document>(PROGRESS)
-            .update_one(
-                doc! { "user": user, "content": ObjectId::parse_str(id).unwrap() },
-                doc! { "$set": { "progress.isCompleted": true, "progress.completedAt": DateTime::now() } },
-            )
-            .await
-            .unwrap();
+        completed_in_db(app, user, id).await;
     }
     let (status, body) = submit_game(b, &quiz.0, attempt, &right_answers(&quiz.2)).await;
     assert_eq!(status, 200, "{body}");
@@ -1297,14 +1287,7 @@ async fn certificate_of(app: &TestApp, user: ObjectId, module: ObjectId) -> Docu
 async fn an_eligible_module_earns_one_certificate_that_anyone_can_verify_and_download() {
     let app = seeded().await;
     let (ada, user) = learner(&app, "ada").await;
-    app.db
-        .collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": user },
-            doc! { "$set": { "profile.firstName": "Ada", "profile.lastName": "Lovelace <3" } },
-        )
-        .await
-        .unwrap();
+    set_user(&app, user, doc! { "profile.firstName": "Ada", "profile.lastName": "Lovelace <3" }).await;
     let linux = module_id(&app, LINUX).await;
     let body = finish_with_the_quiz(&app, &ada, user, linux, "attempt-cert-1").await;
     assert_eq!(body["outcome"]["module_completed"], true);
@@ -1417,17 +1400,15 @@ async fn modules_without_certificates_issue_none_until_they_offer_one_and_racing
 async fn public_profiles_show_shared_achievements_and_certificates_and_nothing_private() {
     let app = seeded().await;
     let (ada, user) = learner(&app, "ada").await;
-    app.db
-        .collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": user },
-            doc! { "$set": {
-                "profile.firstName": "Augusta", "profile.displayName": "Ada L.", "profile.bio": "Hello <b>there</b>",
-                "profile.website": "javascript:alert(1)",
-            } },
-        )
-        .await
-        .unwrap();
+    set_user(
+        &app,
+        user,
+        doc! {
+            "profile.firstName": "Augusta", "profile.displayName": "Ada L.", "profile.bio": "Hello <b>there</b>",
+            "profile.website": "javascript:alert(1)",
+        },
+    )
+    .await;
     let linux = module_id(&app, LINUX).await;
     finish_with_the_quiz(&app, &ada, user, linux, "attempt-profile-1").await;
     let anonymous = Browser::new(&app.base_url);

@@ -15,7 +15,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::badges;
+pub use ssr::{badges, stats_view};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -32,7 +32,9 @@ mod ssr {
     use crate::domain::calendar;
     use crate::error::AppError;
     use crate::model::ContentType;
-    use crate::model::dashboard::{Activity, Badge, ContinueItem, Dashboard, EnrolledModule, Recommendation};
+    use crate::model::dashboard::{
+        Activity, Badge, ContinueItem, Dashboard, EnrolledModule, Recommendation, StatsView,
+    };
 
     /// Modules suggested at most.
     const RECOMMENDATIONS: usize = 3;
@@ -142,16 +144,9 @@ mod ssr {
 
         Ok(Dashboard {
             name: user.profile.display_name.clone().unwrap_or_else(|| user.username.clone()),
-            points: user.stats.total_points,
-            level: level.level,
+            stats: stats_view(&user, now),
             level_floor: level.floor,
             next_level_at: level.next_at,
-            current_streak: user.live_streak(now),
-            longest_streak: user.longest_streak,
-            courses_completed: user.stats.courses_completed,
-            labs_completed: user.stats.labs_completed,
-            games_completed: user.stats.games_completed,
-            study_minutes: user.stats.total_study_time,
             continue_at,
             modules,
             study_days,
@@ -159,6 +154,20 @@ mod ssr {
             badges: badges(db, &user, false, RECENT_BADGES).await?,
             recommended: recommend(db, user.id, &module_titles).await?,
         })
+    }
+
+    /// The learner's numbers at `now_ms` (level from points, streak as it stands today).
+    pub fn stats_view(user: &User, now_ms: i64) -> StatsView {
+        StatsView {
+            points: user.stats.total_points,
+            level: crate::domain::points::level_for(user.stats.total_points).level,
+            current_streak: user.live_streak(now_ms),
+            longest_streak: user.longest_streak,
+            courses_completed: user.stats.courses_completed,
+            labs_completed: user.stats.labs_completed,
+            games_completed: user.stats.games_completed,
+            study_minutes: user.stats.total_study_time,
+        }
     }
 
     /// The learner's newest awards (only shared ones for a public profile),

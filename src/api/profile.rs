@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::model::Difficulty;
-use crate::model::dashboard::Badge;
+use crate::model::dashboard::{Badge, StatsView};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicProfile {
@@ -22,15 +22,8 @@ pub struct PublicProfile {
     pub website: Option<String>,
     /// e.g. "25 November 2026".
     pub member_since: String,
-    pub level: i32,
-    pub points: i64,
-    pub current_streak: i32,
-    pub longest_streak: i32,
-    pub courses_completed: i32,
-    pub labs_completed: i32,
-    pub games_completed: i32,
-    /// Minutes.
-    pub study_minutes: f64,
+    #[serde(flatten)]
+    pub stats: StatsView,
     /// Shared achievements, newest first.
     pub badges: Vec<Badge>,
     pub certificates: Vec<CertificateLink>,
@@ -87,14 +80,7 @@ mod ssr {
             location: non_empty(&p.location),
             website: non_empty(&p.website).filter(|w| w.starts_with("https://") || w.starts_with("http://")),
             member_since: calendar::long_date_of(calendar::day_of(created, offset)),
-            level: crate::domain::points::level_for(user.stats.total_points).level,
-            points: user.stats.total_points,
-            current_streak: user.live_streak(now),
-            longest_streak: user.longest_streak,
-            courses_completed: user.stats.courses_completed,
-            labs_completed: user.stats.labs_completed,
-            games_completed: user.stats.games_completed,
-            study_minutes: user.stats.total_study_time,
+            stats: crate::api::dashboard::stats_view(&user, now),
             badges: crate::api::dashboard::badges(db, &user, true, MAX_BADGES).await?,
             certificates: crate::api::certificates::of_user(db, site, &user)
                 .await?

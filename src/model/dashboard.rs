@@ -8,18 +8,11 @@ use super::{ContentType, Difficulty, Rarity};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub name: String,
-    pub points: i64,
-    pub level: i32,
+    #[serde(flatten)]
+    pub stats: StatsView,
     /// Points at which the current level started and the next one starts.
     pub level_floor: i64,
     pub next_level_at: i64,
-    pub current_streak: i32,
-    pub longest_streak: i32,
-    pub courses_completed: i32,
-    pub labs_completed: i32,
-    pub games_completed: i32,
-    /// Minutes.
-    pub study_minutes: f64,
     pub continue_at: Option<ContinueItem>,
     pub modules: Vec<EnrolledModule>,
     /// Minutes studied on each of the last 84 days (twelve weeks), oldest
@@ -31,15 +24,30 @@ pub struct Dashboard {
     pub recommended: Vec<Recommendation>,
 }
 
+/// A learner's numbers, as their dashboard and public profile show them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatsView {
+    pub points: i64,
+    pub level: i32,
+    /// As it stands today (0 once a day was missed).
+    pub current_streak: i32,
+    pub longest_streak: i32,
+    pub courses_completed: i32,
+    pub labs_completed: i32,
+    pub games_completed: i32,
+    /// Minutes.
+    pub study_minutes: f64,
+}
+
 impl Dashboard {
     pub fn points_to_next_level(&self) -> i64 {
-        (self.next_level_at - self.points).max(0)
+        (self.next_level_at - self.stats.points).max(0)
     }
 
     /// Progress through the current level, 0..=100.
     pub fn level_percent(&self) -> f64 {
         let span = (self.next_level_at - self.level_floor).max(1) as f64;
-        ((self.points - self.level_floor).max(0) as f64 / span * 100.0).clamp(0.0, 100.0).floor()
+        ((self.stats.points - self.level_floor).max(0) as f64 / span * 100.0).clamp(0.0, 100.0).floor()
     }
 }
 
@@ -98,16 +106,9 @@ mod tests {
     fn level_progress_is_measured_inside_the_level() {
         let d = Dashboard {
             name: "ada".into(),
-            points: 250,
-            level: 2,
+            stats: StatsView { points: 250, level: 2, ..Default::default() },
             level_floor: 100,
             next_level_at: 300,
-            current_streak: 0,
-            longest_streak: 0,
-            courses_completed: 0,
-            labs_completed: 0,
-            games_completed: 0,
-            study_minutes: 0.0,
             continue_at: None,
             modules: vec![],
             study_days: vec![],

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::api::dashboard::get_dashboard;
 use crate::components::learn::{ProgressBar, kind_icon};
 use crate::error::AppError;
-use crate::model::dashboard::{Badge, Dashboard};
+use crate::model::dashboard::{Badge, Dashboard, StatsView};
 
 const CARD: &str = "rounded-lg border border-line bg-surface p-5";
 
@@ -36,33 +36,18 @@ pub fn DashboardPage() -> impl IntoView {
 fn DashboardView(d: Dashboard) -> impl IntoView {
     let to_next = d.points_to_next_level();
     let level_percent = d.level_percent();
-    let stat = |label: &'static str, value: String| {
-        view! {
-            <div class="rounded-lg border border-line bg-surface p-4">
-                <dt class="text-xs uppercase tracking-widest text-muted">{label}</dt>
-                <dd class="mt-1 font-mono text-2xl text-brand">{value}</dd>
-            </div>
-        }
-    };
     view! {
         <h1 class="mb-6 text-3xl font-bold">{format!("Welcome back, {}", d.name)}</h1>
         <section class=format!("{CARD} mb-6") aria-labelledby="level-heading" data-testid="level">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
-                <h2 id="level-heading" class="text-xl font-semibold">{format!("Level {}", d.level)}</h2>
-                <p class="font-mono text-brand" data-testid="points">{format!("{} points", d.points)}</p>
+                <h2 id="level-heading" class="text-xl font-semibold">{format!("Level {}", d.stats.level)}</h2>
+                <p class="font-mono text-brand" data-testid="points">{format!("{} points", d.stats.points)}</p>
             </div>
             <div class="mt-3">
                 <ProgressBar percentage=level_percent label=format!("Next level in {to_next} points") />
             </div>
         </section>
-        <dl class="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-            {stat("Streak", format!("{} d", d.current_streak))}
-            {stat("Best streak", format!("{} d", d.longest_streak))}
-            {stat("Modules done", d.courses_completed.to_string())}
-            {stat("Labs solved", d.labs_completed.to_string())}
-            {stat("Games passed", d.games_completed.to_string())}
-            {stat("Study time", crate::model::catalog::format_minutes(d.study_minutes.floor() as u32))}
-        </dl>
+        <StatGrid stats=d.stats.clone() points=false />
         <div class="grid gap-6 lg:grid-cols-3">
             <div class="flex flex-col gap-6 lg:col-span-2">
                 {d.continue_at.clone().map(|c| view! {
@@ -103,7 +88,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 </section>
                 <section class=CARD aria-labelledby="streak-heading">
                     <h2 id="streak-heading" class="mb-3 text-lg font-semibold">
-                        {format!("Streak: {} day{}", d.current_streak, if d.current_streak == 1 { "" } else { "s" })}
+                        {format!("Streak: {} day{}", d.stats.current_streak, if d.stats.current_streak == 1 { "" } else { "s" })}
                     </h2>
                     <StreakCalendar days=d.study_days.clone() />
                 </section>
@@ -151,6 +136,31 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 </section>
             </aside>
         </div>
+    }
+}
+
+/// A learner's numbers as a grid of cards (points too, when `points`).
+#[component]
+pub fn StatGrid(stats: StatsView, points: bool) -> impl IntoView {
+    let stat = |label: &'static str, value: String| {
+        view! {
+            <div class="rounded-lg border border-line bg-surface p-4">
+                <dt class="text-xs uppercase tracking-widest text-muted">{label}</dt>
+                <dd class="mt-1 font-mono text-2xl text-brand">{value}</dd>
+            </div>
+        }
+    };
+    let columns = if points { "lg:grid-cols-7" } else { "lg:grid-cols-6" };
+    view! {
+        <dl class=format!("mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 {columns}") data-testid="stats">
+            {points.then(|| stat("Points", stats.points.to_string()))}
+            {stat("Streak", format!("{} d", stats.current_streak))}
+            {stat("Best streak", format!("{} d", stats.longest_streak))}
+            {stat("Modules done", stats.courses_completed.to_string())}
+            {stat("Labs solved", stats.labs_completed.to_string())}
+            {stat("Games passed", stats.games_completed.to_string())}
+            {stat("Study time", crate::model::catalog::format_minutes(stats.study_minutes.floor() as u32))}
+        </dl>
     }
 }
 

@@ -6,8 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::profile::{PublicProfile, get_profile};
-use crate::model::catalog::format_minutes;
-use crate::pages::dashboard::BadgeList;
+use crate::pages::dashboard::{BadgeList, StatGrid};
 use crate::pages::module::LoadError;
 
 const CARD: &str = "rounded-lg border border-line bg-surface p-5";
@@ -31,14 +30,6 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn ProfileView(p: PublicProfile) -> impl IntoView {
-    let stat = |label: &'static str, value: String| {
-        view! {
-            <div class="rounded-lg border border-line bg-surface p-4">
-                <dt class="text-xs uppercase tracking-widest text-muted">{label}</dt>
-                <dd class="mt-1 font-mono text-2xl text-brand">{value}</dd>
-            </div>
-        }
-    };
     let initial = p.name.chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
     view! {
         <Title text=format!("{} (@{})", p.name, p.username) />
@@ -49,7 +40,7 @@ fn ProfileView(p: PublicProfile) -> impl IntoView {
             <div class="min-w-0 flex-1">
                 <h1 class="text-3xl font-bold" data-testid="profile-name">{p.name.clone()}</h1>
                 <p class="text-sm text-muted">
-                    {format!("@{} · Level {} · member since {}", p.username, p.level, p.member_since)}
+                    {format!("@{} · Level {} · member since {}", p.username, p.stats.level, p.member_since)}
                     {p.location.clone().map(|l| format!(" · {l}"))}
                 </p>
                 {p.website.clone().map(|w| {
@@ -59,15 +50,7 @@ fn ProfileView(p: PublicProfile) -> impl IntoView {
             </div>
         </header>
         {p.bio.clone().map(|b| view! { <p class="mb-6 max-w-2xl whitespace-pre-line">{b}</p> })}
-        <dl class="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7" data-testid="profile-stats">
-            {stat("Points", p.points.to_string())}
-            {stat("Streak", format!("{} d", p.current_streak))}
-            {stat("Best streak", format!("{} d", p.longest_streak))}
-            {stat("Modules done", p.courses_completed.to_string())}
-            {stat("Labs solved", p.labs_completed.to_string())}
-            {stat("Games passed", p.games_completed.to_string())}
-            {stat("Study time", format_minutes(p.study_minutes.floor() as u32))}
-        </dl>
+        <StatGrid stats=p.stats.clone() points=true />
         <div class="grid gap-6 lg:grid-cols-2">
             <section class=CARD aria-labelledby="shared-heading">
                 <h2 id="shared-heading" class="mb-3 text-lg font-semibold">"Achievements"</h2>
