@@ -181,7 +181,9 @@ mod ssr {
         let since = DateTime::from_millis(DateTime::now().timestamp_millis() - WEEK_MS);
         let done: Vec<Document> = db
             .collection::<Document>(PROGRESS)
-            .find(doc! { "progress.completedAt": { "$gte": since } })
+            // Completed this week means touched this week too: the spec's
+            // `lastAccessedAt` index narrows the read to recent activity.
+            .find(doc! { "lastAccessedAt": { "$gte": since }, "progress.completedAt": { "$gte": since } })
             .projection(doc! {
                 "user": 1, "content": 1,
                 "contentSpecific.labScore": 1, "contentSpecific.gameBestScore": 1, "contentSpecific.hintsUsed": 1,
