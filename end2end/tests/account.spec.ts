@@ -6,7 +6,7 @@ const NEW_PASSWORD = 'another long passphrase for later';
 test('register, edit settings, switch theme without a flash, change password, sign out and in', async ({ page }) => {
   const username = uniqueName('settings');
   await register(page, username);
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await expect(page).toHaveURL(/\/settings$/);
   await hydrated(page);
 
@@ -187,18 +187,18 @@ test('an administrator approves a new administrator; students and pending admins
   const refused = await student.goto('/admin');
   expect(refused!.status()).toBe(403);
   await expect(student.getByTestId('admin-refusal')).toHaveText('Only administrators can do this.');
-  await expect(student.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+  await expect(student.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);
 
   const hopeful = await (await browser.newContext()).newPage();
   const hopefulName = uniqueName('hopeful');
   await register(hopeful, hopefulName, PASSWORD, true);
-  await hopeful.getByRole('link', { name: 'Admin' }).click();
+  await hopeful.getByRole('link', { name: 'Admin', exact: true }).click();
   await expect(hopeful.getByTestId('admin-refusal')).toContainText('waiting for approval');
 
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, adminUser, adminPassword);
   await expect(admin).toHaveURL(/\/catalog$/);
-  await admin.getByRole('link', { name: 'Admin' }).click();
+  await admin.getByRole('link', { name: 'Admin', exact: true }).click();
   await hydrated(admin);
   const row = admin.getByTestId(`admin-${hopefulName}`);
   await expect(row).toContainText('Waiting for approval');

@@ -155,7 +155,7 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await page.screenshot({ path: 'end2end/screenshots/achievements.png', fullPage: true });
 
   // The dashboard shows the points, the level and the completed module; the badge is gone.
-  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
   await expect(page.getByTestId('unread-achievements')).toHaveCount(0);
   await expect(page.getByTestId('points')).toContainText('points');
   await expect(page.getByTestId('dashboard-module').first()).toContainText(MODULE);
@@ -163,7 +163,7 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
   await page.screenshot({ path: 'end2end/screenshots/dashboard.png', fullPage: true });
 
   // The leaderboard always shows the learner's own rank.
-  await page.getByRole('link', { name: 'Leaderboard' }).click();
+  await page.getByRole('link', { name: 'Leaderboard', exact: true }).click();
   await expect(page.getByTestId('my-rank')).toContainText('Your rank: #');
   await expect(page.locator('[data-testid="leaderboard-row"][data-me="true"]')).toHaveCount(1);
   await page.screenshot({ path: 'end2end/screenshots/leaderboard.png', fullPage: true });
