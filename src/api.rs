@@ -3,7 +3,9 @@
 
 pub mod achievements;
 pub mod admin;
+pub mod audit;
 pub mod auth;
+pub mod authoring;
 pub mod catalog;
 pub mod certificates;
 pub mod dashboard;

@@ -7,9 +7,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
-    AchievementsPage, AdminPage, CatalogPage, CertificatePage, DashboardPage, ForgotPasswordPage, HomePage,
-    LeaderboardPage, LoginPage, ModulePage, NotFound, PhasePage, PlayerPage, ProfilePage, RegisterPage,
-    ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
+    AchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage, CatalogPage, CertificatePage, DashboardPage,
+    ForgotPasswordPage, HomePage, LeaderboardPage, LoginPage, ModuleEditorPage, ModulePage, NotFound, PhaseEditorPage,
+    PhasePage, PlayerPage, ProfilePage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -75,6 +75,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/certificates/:certificate_id") view=CertificatePage ssr=SsrMode::Async />
                         <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/catalog") view=AdminCatalogPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/phases/:id") view=PhaseEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/modules/:id") view=ModuleEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />

@@ -4,6 +4,7 @@
 //! (see `spec/ferretdb.md`): no transactions, no `$lookup`, no text or TTL indexes.
 
 pub mod achievement;
+pub mod audit;
 pub mod awards;
 pub mod catalog;
 pub mod certificate;
@@ -18,6 +19,7 @@ pub mod module;
 pub mod phase;
 pub mod progress;
 pub mod stats;
+pub mod structure;
 pub mod user;
 
 use std::time::Duration;

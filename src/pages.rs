@@ -19,7 +19,7 @@ pub mod settings;
 pub mod two_factor;
 
 pub use achievements::AchievementsPage;
-pub use admin::AdminPage;
+pub use admin::{AdminAuditPage, AdminCatalogPage, AdminPage, ModuleEditorPage, PhaseEditorPage};
 pub use catalog::CatalogPage;
 pub use certificate::CertificatePage;
 pub use dashboard::DashboardPage;

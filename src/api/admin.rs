@@ -62,7 +62,17 @@ async fn set_status(user_id: String, status: crate::model::AdminStatus) -> Resul
     if id == admin.id && status != crate::model::AdminStatus::Active {
         return Err(fail(AppError::Forbidden("You cannot suspend your own administrator account.".into())));
     }
+    let before = crate::db::user::get(&state.db, id)
+        .await
+        .map_err(|e| fail(e.into()))?
+        .ok_or_else(|| fail(AppError::NotFound("This account".into())))?;
     crate::db::user::set_admin_status(&state.db, id, status).await.map_err(|e| fail(e.into()))?;
     tracing::info!(target: "security", event = "admin_status_changed", by = %admin.id, user = %id, status = %status);
+    let action = if status == crate::model::AdminStatus::Active { "user.approve_admin" } else { "user.suspend_admin" };
+    let was = before.admin_status.map(|s| s.as_str()).unwrap_or("none");
+    let entry = crate::db::audit::Entry::new(action, "user", Some(id), &before.username)
+        .before(&mongodb::bson::doc! { "adminStatus": was })
+        .after(&mongodb::bson::doc! { "adminStatus": status.as_str() });
+    crate::db::audit::record(&state.db, admin.id, &admin.username, entry).await.map_err(|e| fail(e.into()))?;
     Ok(())
 }

@@ -103,3 +103,181 @@ where
         </button>
     }
 }
+
+/// The first message for `field` or any of its items (`tags`, `tags.2`, `prerequisites.0`).
+pub fn message_under(errors: &FieldErrors, field: &str) -> Option<String> {
+    errors.get(field).map(str::to_string).or_else(|| {
+        let prefix = format!("{field}.");
+        errors.0.iter().find(|(k, _)| k.starts_with(&prefix)).map(|(_, m)| m.clone())
+    })
+}
+
+/// The shared frame of a labelled control: label, the control, a hint and the error.
+#[component]
+fn Labelled(
+    id: String,
+    label: &'static str,
+    hint: Option<&'static str>,
+    error: MaybeProp<String>,
+    children: Children,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id class="text-sm font-medium">{label}</label>
+            {children()}
+            {hint.map(|h| view! { <p class="text-xs text-muted">{h}</p> })}
+            <p id=error_id class="min-h-4 text-sm text-red-400" aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}
+
+const CONTROL: &str =
+    "rounded border border-line bg-surface px-3 py-2 text-fg focus:border-brand aria-[invalid=true]:border-red-500";
+
+/// A labelled multi-line text field.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = 4)] rows: u32,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let invalid = move || error.get().is_some().then_some("true");
+    view! {
+        <Labelled id=id.to_string() label hint error>
+            <textarea id=id name=name rows=rows required=required aria-invalid=invalid aria-describedby=format!("{id}-error") class=CONTROL>
+                {value}
+            </textarea>
+        </Labelled>
+    }
+}
+
+/// A labelled drop-down of `(value, label)` options with `selected` chosen.
+#[component]
+pub fn Select(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: String,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+) -> impl IntoView {
+    let invalid = move || error.get().is_some().then_some("true");
+    view! {
+        <Labelled id=id.to_string() label hint error>
+            <select id=id name=name aria-invalid=invalid aria-describedby=format!("{id}-error") class=CONTROL>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let chosen = value == selected;
+                        view! { <option value=value selected=chosen>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </Labelled>
+    }
+}
+
+/// Yes/No as a drop-down: unlike a checkbox it always sends a value, so
+/// "No" can override a default of true.
+#[component]
+pub fn YesNo(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    value: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <Labelled id=id.to_string() label hint error=MaybeProp::default()>
+            <select id=id name=name class=CONTROL>
+                <option value="true" selected=value>"Yes"</option>
+                <option value="false" selected=!value>"No"</option>
+            </select>
+        </Labelled>
+    }
+}
+
+/// A list of short texts as one input each (`name` must end in `[]`), with
+/// `blanks` empty inputs to add more; empty ones are dropped by the server.
+#[component]
+pub fn ListField(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    values: Vec<String>,
+    #[prop(default = 2)] blanks: usize,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+) -> impl IntoView {
+    let count = values.len() + blanks;
+    let invalid = move || error.get().is_some().then_some("true");
+    view! {
+        <fieldset class="flex flex-col gap-1" aria-describedby=format!("{id}-error")>
+            <legend class="text-sm font-medium">{label}</legend>
+            {values
+                .into_iter()
+                .chain(std::iter::repeat_n(String::new(), blanks))
+                .enumerate()
+                .map(|(i, v)| {
+                    view! {
+                        <input
+                            id=format!("{id}-{i}")
+                            name=name
+                            value=v
+                            aria-label=format!("{label} {} of {count}", i + 1)
+                            aria-invalid=invalid
+                            class=CONTROL
+                        />
+                    }
+                })
+                .collect_view()}
+            {hint.map(|h| view! { <p class="text-xs text-muted">{h}</p> })}
+            <p id=format!("{id}-error") class="min-h-4 text-sm text-red-400" aria-live="polite">{move || error.get()}</p>
+        </fieldset>
+    }
+}
+
+/// A group of checkboxes (`name` must end in `[]`) for picking ids.
+#[component]
+pub fn CheckList(
+    name: &'static str,
+    id: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    checked: Vec<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] error: MaybeProp<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="flex flex-col gap-1" aria-describedby=format!("{id}-error")>
+            <legend class="text-sm font-medium">{label}</legend>
+            {if options.is_empty() {
+                view! { <p class="text-sm text-muted">"Nothing to choose yet."</p> }.into_any()
+            } else {
+                options
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (value, text))| {
+                        let on = checked.contains(&value);
+                        view! {
+                            <label class="flex items-center gap-2 text-sm" for=format!("{id}-{i}")>
+                                <input type="checkbox" id=format!("{id}-{i}") name=name value=value checked=on />
+                                {text}
+                            </label>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+            {hint.map(|h| view! { <p class="text-xs text-muted">{h}</p> })}
+            <p id=format!("{id}-error") class="min-h-4 text-sm text-red-400" aria-live="polite">{move || error.get()}</p>
+        </fieldset>
+    }
+}

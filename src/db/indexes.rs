@@ -70,10 +70,14 @@ pub fn spec_indexes() -> Vec<IndexSpec> {
 /// Indexes Foothold adds beyond the spec: session expiry (for the purge
 /// timer), session owner (to end a user's sessions) and certificate id (for
 /// public verification; not unique, as FerretDB has no partial indexes and
-/// most enrollments have none — 125 random bits make collisions moot).
+/// most enrollments have none — 125 random bits make collisions moot), and
+/// the audit log's date, area and actor (its page filters by them).
 pub fn app_indexes() -> Vec<IndexSpec> {
     vec![
         index(ENROLLMENTS, doc! { "certificate.certificateId": 1 }),
+        index(super::audit::COLLECTION, doc! { "at": -1 }),
+        index(super::audit::COLLECTION, doc! { "targetKind": 1, "at": -1 }),
+        index(super::audit::COLLECTION, doc! { "actorUsername": 1, "at": -1 }),
         index(crate::auth::session_store::COLLECTION, doc! { "expiresAt": 1 }),
         index(crate::auth::session_store::COLLECTION, doc! { "user": 1 }),
     ]

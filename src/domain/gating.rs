@@ -104,6 +104,41 @@ pub fn explain(needs: &[Need]) -> Option<String> {
     Some(format!("Complete {list} first."))
 }
 
+/// The prerequisite cycle that `start` would close, as the path from
+/// `start` back to it (`[start, …, start]`), or `None`. `prerequisites_of`
+/// gives each node's prerequisites (with the proposed edit applied).
+pub fn find_cycle<K, F>(start: &K, prerequisites_of: F) -> Option<Vec<K>>
+where
+    K: Clone + Eq + std::hash::Hash,
+    F: Fn(&K) -> Vec<K>,
+{
+    let mut seen = std::collections::HashSet::new();
+    let mut path = vec![start.clone()];
+    fn walk<K: Clone + Eq + std::hash::Hash>(
+        node: &K,
+        start: &K,
+        prerequisites_of: &dyn Fn(&K) -> Vec<K>,
+        seen: &mut std::collections::HashSet<K>,
+        path: &mut Vec<K>,
+    ) -> bool {
+        for next in prerequisites_of(node) {
+            if &next == start {
+                path.push(next);
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                path.push(next.clone());
+                if walk(&next, start, prerequisites_of, seen, path) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    walk(start, start, &prerequisites_of, &mut seen, &mut path).then_some(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +206,18 @@ mod tests {
                 .as_deref(),
             Some("Complete “A”, “B” and “C” first.")
         );
+    }
+
+    #[test]
+    fn cycles_through_prerequisites_are_found_with_their_path() {
+        use std::collections::HashMap;
+        let graph: HashMap<&str, Vec<&str>> =
+            HashMap::from([("a", vec!["b"]), ("b", vec!["c", "d"]), ("c", vec![]), ("d", vec!["a"]), ("e", vec!["e"])]);
+        let of = |k: &&str| graph.get(k).cloned().unwrap_or_default();
+        assert_eq!(find_cycle(&"a", of), Some(vec!["a", "b", "d", "a"]));
+        assert_eq!(find_cycle(&"e", of), Some(vec!["e", "e"]));
+        assert_eq!(find_cycle(&"c", of), None);
+        let dag: HashMap<&str, Vec<&str>> = HashMap::from([("a", vec!["b", "c"]), ("b", vec!["c"]), ("c", vec![])]);
+        assert_eq!(find_cycle(&"a", |k: &&str| dag.get(k).cloned().unwrap_or_default()), None);
     }
 }

@@ -1,7 +1,15 @@
-//! `/admin`: the administrators' home. For now it holds the approval list
-//! of administrator accounts; content, users and analytics join it later.
-//! Anyone but an active administrator gets the refusal (401 or 403, with
-//! the reason) instead of the page.
+//! `/admin`: the administrators' home (the approval list of administrator
+//! accounts), and the management pages under it: the catalog, its forms
+//! and the audit log. Anyone but an active administrator gets the refusal
+//! (401 or 403, with the reason) instead of a page.
+
+mod audit;
+mod catalog;
+mod editor;
+
+pub use audit::AdminAuditPage;
+pub use catalog::AdminCatalogPage;
+pub use editor::{ModuleEditorPage, PhaseEditorPage};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,32 +31,14 @@ pub fn AdminPage() -> impl IntoView {
     };
     view! {
         <Title text="Administration" />
+        <AdminNav current="overview" />
         <section class="flex flex-col gap-6">
             <h1 class="text-3xl font-bold">"Administration"</h1>
             <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match admins.await {
                         Ok(list) => view! { <AdminAccounts list approve suspend /> }.into_any(),
-                        Err(AppError::Unauthorized(_)) => {
-                            view! {
-                                <p class="text-muted">
-                                    "Please "
-                                    <a href="/login?next=/admin" class="text-brand underline">
-                                        "sign in"
-                                    </a>
-                                    " with an administrator account."
-                                </p>
-                            }
-                                .into_any()
-                        }
-                        Err(err) => {
-                            view! {
-                                <p role="alert" class="text-red-400" data-testid="admin-refusal">
-                                    {err.to_string()}
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        Err(err) => view! { <AdminGate err next="/admin" /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -134,5 +124,49 @@ fn status_button(account: &AdminAccount, verb: &'static str) -> impl IntoView + 
         <button type="submit" aria-label=format!("{verb} {}", account.username) class=style>
             {verb}
         </button>
+    }
+}
+
+/// The management pages' own navigation.
+#[component]
+pub fn AdminNav(current: &'static str) -> impl IntoView {
+    let link = move |key: &'static str, href: &'static str, label: &'static str| {
+        view! {
+            <li>
+                <a
+                    href=href
+                    aria-current=(key == current).then_some("page")
+                    class="inline-block rounded-full border border-line px-3 py-1 text-sm hover:border-brand aria-[current=page]:border-brand aria-[current=page]:text-brand"
+                >
+                    {label}
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav aria-label="Administration" class="mb-6">
+            <ul class="flex flex-wrap gap-2">
+                {link("overview", "/admin", "Overview")}
+                {link("catalog", "/admin/catalog", "Catalog")}
+                {link("audit", "/admin/audit", "Audit log")}
+            </ul>
+        </nav>
+    }
+}
+
+/// Why a management page is not shown: sign in first, or the refusal's reason.
+#[component]
+pub fn AdminGate(err: AppError, next: &'static str) -> impl IntoView {
+    match err {
+        AppError::Unauthorized(_) => view! {
+            <p class="text-muted">
+                "Please " <a href=format!("/login?next={next}") class="text-brand underline">"sign in"</a>
+                " with an administrator account."
+            </p>
+        }
+        .into_any(),
+        err => {
+            view! { <p role="alert" class="text-red-400" data-testid="admin-refusal">{err.to_string()}</p> }.into_any()
+        }
     }
 }

@@ -1,0 +1,239 @@
+//! Catalog authoring by administrators over HTTP: forms with the data
+//! model's messages, dense ordering, prerequisite cycles refused,
+//! activation, featuring, deletions that would orphan data refused, and an
+//! audit log entry for every change.
+
+mod support;
+
+use mongodb::bson::{Document, doc};
+use serde_json::Value;
+use support::{Browser, TestApp};
+
+use foothold::auth::bootstrap::create_admin;
+use foothold::db::collections::{MODULES, PHASES};
+
+const PASSWORD: &str = "a long and unusual passphrase";
+
+async fn admin(app: &TestApp) -> Browser {
+    create_admin(&app.db, "root_admin", "root@example.com", PASSWORD).await.unwrap();
+    let b = Browser::new(&app.base_url);
+    let signed_in = b.post("/api/auth/login", &[("login", "root_admin"), ("password", PASSWORD)]).await;
+    assert_eq!(signed_in.status(), 302);
+    b
+}
+
+async fn save_phase(b: &Browser, id: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+    let mut form: Vec<(String, String)> = vec![("id".into(), id.into())];
+    form.extend(fields.iter().map(|(k, v)| (format!("form[{k}]"), v.to_string())));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.call("/api/admin/save_phase", &form).await
+}
+
+async fn save_module(b: &Browser, id: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+    let mut form: Vec<(String, String)> = vec![("id".into(), id.into())];
+    form.extend(fields.iter().map(|(k, v)| (format!("form[{k}]"), v.to_string())));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.call("/api/admin/save_module", &form).await
+}
+
+/// (title, order) of the phases, or of one phase's modules, in stored order.
+async fn orders(app: &TestApp, collection: &str, filter: Document) -> Vec<(String, i32)> {
+    use futures::TryStreamExt;
+    let docs: Vec<Document> = app
+        .db
+        .collection::<Document>(collection)
+        .find(filter)
+        .sort(doc! { "order": 1 })
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    docs.iter().map(|d| (d.get_str("title").unwrap().to_string(), d.get_i32("order").unwrap())).collect()
+}
+
+fn id(body: &Value) -> String {
+    body.as_str().unwrap_or_else(|| panic!("expected an id, got {body}")).to_string()
+}
+
+fn message(body: &Value, field: &str) -> String {
+    body["Invalid"][field].as_str().unwrap_or_else(|| panic!("no message for {field} in {body}")).to_string()
+}
+
+async fn actions(b: &Browser, filter: &[(&str, &str)]) -> Vec<String> {
+    let (status, log) = b.call("/api/admin/audit", filter).await;
+    assert_eq!(status, 200, "{log}");
+    log["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn admins_build_phases_and_modules_in_a_dense_order_and_every_change_is_audited() {
+    let app = support::spawn_app().await;
+    let b = admin(&app).await;
+
+    // The data model's messages, per field; nothing written.
+    let (status, body) = save_phase(&b, "", &[("difficulty", "impossible"), ("color", "green")]).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(message(&body, "title"), "Phase title is required");
+    assert_eq!(message(&body, "description"), "Phase description is required");
+    assert!(message(&body, "difficulty").contains("impossible"));
+    assert_eq!(message(&body, "color"), "Color must be a hex colour such as #00ff41");
+    assert!(orders(&app, PHASES, doc! {}).await.is_empty());
+
+    fn with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        [&[("description", "d"), ("difficulty", "beginner")][..], extra].concat()
+    }
+    let a = id(&save_phase(&b, "", &with(&[("title", "Alpha"), ("order", "1")])).await.1);
+    let bee = id(&save_phase(&b, "", &with(&[("title", "Beta"), ("order", "1")])).await.1);
+    assert_eq!(
+        orders(&app, PHASES, doc! {}).await,
+        [("Beta".into(), 1), ("Alpha".into(), 2)],
+        "the new one takes its place"
+    );
+    let (_, body) = save_phase(&b, "", &with(&[("title", "Gamma"), ("order", "9")])).await;
+    let gamma = id(&body);
+    assert_eq!(orders(&app, PHASES, doc! {}).await.last().unwrap(), &("Gamma".to_string(), 3), "no gaps");
+
+    // Prerequisites: Beta needs Alpha; Alpha needing Beta (or itself) would be a cycle.
+    let (status, body) =
+        save_phase(&b, &bee, &with(&[("title", "Beta"), ("order", "1"), ("prerequisites][", &a)])).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) =
+        save_phase(&b, &a, &with(&[("title", "Alpha"), ("order", "2"), ("prerequisites][", &bee)])).await;
+    assert_eq!(status, 422);
+    assert_eq!(message(&body, "prerequisites"), "This would make a cycle: “Alpha” → “Beta” → “Alpha”");
+    let (_, body) = save_phase(&b, &a, &with(&[("title", "Alpha"), ("order", "2"), ("prerequisites][", &a)])).await;
+    assert_eq!(message(&body, "prerequisites"), "This would make a cycle: “Alpha” → “Alpha”");
+
+    // Modules: dense per phase, moved up and down.
+    let module = |title: &'static str, order: &'static str| {
+        let a = a.clone();
+        let b = &b;
+        async move {
+            let fields = [
+                ("title", title),
+                ("description", "d"),
+                ("difficulty", "beginner"),
+                ("phase", a.as_str()),
+                ("order", order),
+            ];
+            id(&save_module(b, "", &fields).await.1)
+        }
+    };
+    let m1 = module("One", "1").await;
+    let m2 = module("Two", "1").await;
+    let in_alpha = doc! { "phase": mongodb::bson::oid::ObjectId::parse_str(&a).unwrap() };
+    assert_eq!(orders(&app, MODULES, in_alpha.clone()).await, [("Two".into(), 1), ("One".into(), 2)]);
+    let (status, _) = b.call("/api/admin/move", &[("kind", "module"), ("id", &m1), ("direction", "up")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(orders(&app, MODULES, in_alpha.clone()).await, [("One".into(), 1), ("Two".into(), 2)]);
+    b.call("/api/admin/move", &[("kind", "module"), ("id", &m1), ("direction", "up")]).await;
+    assert_eq!(orders(&app, MODULES, in_alpha.clone()).await[0], ("One".into(), 1), "the first stays first");
+    let (status, body) = b.call("/api/admin/move", &[("kind", "module"), ("id", &m1), ("direction", "sideways")]).await;
+    assert_eq!((status, message(&body, "direction")), (422, "Choose up or down".into()));
+    b.call("/api/admin/move", &[("kind", "phase"), ("id", &gamma), ("direction", "up")]).await;
+    assert_eq!(orders(&app, PHASES, doc! {}).await, [("Beta".into(), 1), ("Gamma".into(), 2), ("Alpha".into(), 3)]);
+
+    // Feature, deactivate; an edit through the form keeps both.
+    assert_eq!(b.call("/api/admin/set_featured", &[("id", &m2), ("featured", "true")]).await.0, 200);
+    assert_eq!(b.call("/api/admin/set_active", &[("kind", "module"), ("id", &m2), ("active", "false")]).await.0, 200);
+    let fields = [
+        ("title", "Two, renamed"),
+        ("description", "d"),
+        ("difficulty", "advanced"),
+        ("phase", a.as_str()),
+        ("order", "2"),
+    ];
+    assert_eq!(save_module(&b, &m2, &fields).await.0, 200);
+    let stored =
+        app.db.collection::<Document>(MODULES).find_one(doc! { "title": "Two, renamed" }).await.unwrap().unwrap();
+    assert!(stored.get_bool("isFeatured").unwrap() && !stored.get_bool("isActive").unwrap());
+    let (_, tree) = b.call("/api/admin/catalog_tree", &[]).await;
+    let alpha = tree["phases"].as_array().unwrap().iter().find(|p| p["title"] == "Alpha").unwrap();
+    assert_eq!(alpha["modules"][1]["is_active"], false);
+    assert_eq!(alpha["modules"][1]["is_featured"], true);
+
+    // Deleting what others depend on is refused with the reason; an empty module goes.
+    let (status, body) = b.call("/api/admin/delete", &[("kind", "phase"), ("id", &a)]).await;
+    assert_eq!(status, 422);
+    assert_eq!(message(&body, "phase"), "This phase still has 2 module(s); move or delete them first");
+    assert_eq!(b.call("/api/admin/delete", &[("kind", "module"), ("id", &m1)]).await.0, 200);
+    assert_eq!(orders(&app, MODULES, in_alpha).await, [("Two, renamed".into(), 1)], "renumbered");
+    let (status, body) = b.call("/api/admin/delete", &[("kind", "planet"), ("id", &a)]).await;
+    assert_eq!((status, message(&body, "kind")), (422, "Choose phase or module".into()));
+
+    // The audit log has every change, newest first, with before and after.
+    let all = actions(&b, &[]).await;
+    for expected in [
+        "phase.create",
+        "phase.update",
+        "module.create",
+        "module.move",
+        "phase.move",
+        "module.feature",
+        "module.deactivate",
+        "module.update",
+        "module.delete",
+    ] {
+        assert!(all.contains(&expected.to_string()), "{expected} missing from {all:?}");
+    }
+    assert_eq!(all[0], "module.delete");
+    assert!(!all.iter().any(|a| a == "phase.delete"), "the refused deletion changed nothing");
+    let (_, log) = b.call("/api/admin/audit", &[("action", "module.update")]).await;
+    let update = &log["rows"][0];
+    assert_eq!(update["actor"], "root_admin");
+    assert!(update["before"].as_str().unwrap().contains("\"Two\""));
+    assert!(update["after"].as_str().unwrap().contains("Two, renamed"));
+    assert!(actions(&b, &[("area", "phase")]).await.iter().all(|a| a.starts_with("phase.")));
+    assert!(actions(&b, &[("actor", "someone_else")]).await.is_empty());
+    let (status, body) = b.call("/api/admin/audit", &[("area", "planets"), ("since", "yesterday")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(message(&body, "since"), "Enter a date as YYYY-MM-DD");
+    assert!(message(&body, "area").starts_with("Choose one of"));
+}
+
+#[tokio::test]
+async fn forms_post_without_javascript_and_land_on_the_catalog() {
+    let app = support::spawn_app().await;
+    let b = admin(&app).await;
+    let form = [
+        ("id", ""),
+        ("form[title]", "Plain"),
+        ("form[description]", "Posted by a browser without JavaScript."),
+        ("form[difficulty]", "expert"),
+        ("form[order]", ""),
+        ("form[tags][]", "web"),
+        ("form[tags][]", ""),
+        ("form[tags][]", "http"),
+        ("form[objectives][]", "Read requests"),
+    ];
+    let response = b.plain_post("/api/admin/save_phase", "/admin/phases/new", &form).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.headers()[reqwest::header::LOCATION], "/admin/catalog");
+    let stored = app.db.collection::<Document>(PHASES).find_one(doc! { "title": "Plain" }).await.unwrap().unwrap();
+    let tags: Vec<&str> = stored.get_array("tags").unwrap().iter().filter_map(|t| t.as_str()).collect();
+    assert_eq!(tags, ["web", "http"], "empty inputs are dropped");
+    assert_eq!(stored.get_i32("order").unwrap(), 1);
+    assert!(stored.get_bool("isActive").unwrap());
+
+    // A refused no-JS post goes back to the form with the error in its address.
+    let response = b.plain_post("/api/admin/save_phase", "/admin/phases/new", &[("id", ""), ("form[title]", "")]).await;
+    assert_eq!(response.status(), 302);
+    let back = response.headers()[reqwest::header::LOCATION].to_str().unwrap().to_string();
+    assert!(back.starts_with("/admin/phases/new?") || back.contains("/admin/phases/new?"), "{back}");
+    assert!(back.contains("__err"), "{back}");
+
+    // The pages render for the admin and refuse a student.
+    for path in ["/admin/catalog", "/admin/phases/new", "/admin/modules/new", "/admin/audit"] {
+        let page = b.http.get(format!("{}{path}", app.base_url)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        let html = page.text().await.unwrap();
+        assert!(!html.contains("admin-refusal"), "{path}");
+    }
+    let html = b.http.get(format!("{}/admin/catalog", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Plain"), "the catalog lists the new phase");
+    let student = Browser::new(&app.base_url);
+    student.register("a_student", PASSWORD).await;
+    let html = student.http.get(format!("{}/admin/catalog", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("admin-refusal") && html.contains("Only administrators"), "students see why not");
+}
