@@ -1,6 +1,7 @@
 //! Server functions, grouped by area. Each one checks the caller, validates
 //! its input and calls `db/` and `domain/`; nothing else.
 
+pub mod accounts;
 pub mod achievements;
 pub mod admin;
 pub mod audit;

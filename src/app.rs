@@ -7,9 +7,10 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
-    AchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage, CatalogPage, CertificatePage, DashboardPage,
-    ForgotPasswordPage, HomePage, LeaderboardPage, LoginPage, ModuleEditorPage, ModulePage, NotFound, PhaseEditorPage,
-    PhasePage, PlayerPage, ProfilePage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
+    AchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage, AdminUserPage, AdminUsersPage, CatalogPage,
+    CertificatePage, DashboardPage, ForgotPasswordPage, HomePage, LeaderboardPage, LoginPage, ModuleEditorPage,
+    ModulePage, NotFound, PhaseEditorPage, PhasePage, PlayerPage, ProfilePage, RegisterPage, ResetPasswordPage,
+    SettingsPage, TwoFactorLoginPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -79,6 +80,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/phases/:id") view=PhaseEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/modules/:id") view=ModuleEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />

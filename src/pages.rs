@@ -19,7 +19,9 @@ pub mod settings;
 pub mod two_factor;
 
 pub use achievements::AchievementsPage;
-pub use admin::{AdminAuditPage, AdminCatalogPage, AdminPage, ModuleEditorPage, PhaseEditorPage};
+pub use admin::{
+    AdminAuditPage, AdminCatalogPage, AdminPage, AdminUserPage, AdminUsersPage, ModuleEditorPage, PhaseEditorPage,
+};
 pub use catalog::CatalogPage;
 pub use certificate::CertificatePage;
 pub use dashboard::DashboardPage;

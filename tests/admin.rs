@@ -141,3 +141,75 @@ async fn the_admin_page_is_refused_with_the_reason_and_lists_accounts_to_approve
     assert!(html.contains("hopeful") && html.contains("Waiting for approval") && html.contains("Approve hopeful"));
     assert!(!html.contains("student@example.com"), "students are not administrators");
 }
+
+#[tokio::test]
+async fn admins_find_accounts_suspend_with_a_reason_unlock_and_end_sessions() {
+    let app = support::spawn_app().await;
+    create_admin(&app.db, "root_admin", "root@example.com", PASSWORD).await.unwrap();
+    let root = Browser::new(&app.base_url);
+    root.post("/api/auth/login", &[("login", "root_admin"), ("password", PASSWORD)]).await;
+    let ada = register(&app, "ada_learner", None).await;
+    register(&app, "bob_learner", None).await;
+    let ada_id = id_of(&app, "ada_learner").await;
+    let bob_id = id_of(&app, "bob_learner").await;
+
+    // Search and filters.
+    let names = |body: &serde_json::Value| -> Vec<String> {
+        body["rows"].as_array().unwrap().iter().map(|r| r["username"].as_str().unwrap().to_string()).collect()
+    };
+    let (status, found) = root.call("/api/admin/users", &[("q", "ADA")]).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(names(&found), ["ada_learner"]);
+    assert_eq!(names(&root.call("/api/admin/users", &[("q", "example.com")]).await.1).len(), 3);
+    assert_eq!(names(&root.call("/api/admin/users", &[("role", "admin")]).await.1), ["root_admin"]);
+    assert_eq!(names(&root.call("/api/admin/users", &[("q", ".*")]).await.1), Vec::<String>::new(), "text, not a pattern");
+    let (status, body) = root.call("/api/admin/users", &[("status", "sleepy")]).await;
+    assert_eq!(status, 422, "{body}");
+
+    // Suspension needs a reason, ends the sessions and is explained at sign-in.
+    assert!(ada.viewer().await.is_some());
+    let (status, body) = root.call("/api/admin/suspend_user", &[("user_id", &ada_id), ("reason", "  ")]).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["Invalid"]["reason"], "Say why the account is suspended; its owner will read it");
+    let (status, _) = root.call("/api/admin/suspend_user", &[("user_id", &ada_id), ("reason", "Sharing lab flags")]).await;
+    assert_eq!(status, 200);
+    assert!(ada.viewer().await.is_none(), "signed out everywhere");
+    let (status, body) = ada.call("/api/auth/login", &[("login", "ada_learner"), ("password", PASSWORD)]).await;
+    assert_eq!(status, 401);
+    assert!(body["Unauthorized"].as_str().unwrap().contains("suspended: Sharing lab flags"), "{body}");
+    let (_, detail) = root.call("/api/admin/user", &[("user_id", &ada_id)]).await;
+    assert_eq!(detail["row"]["status"], "suspended");
+    assert_eq!(detail["suspension_reason"], "Sharing lab flags");
+    assert_eq!(names(&root.call("/api/admin/users", &[("status", "suspended")]).await.1), ["ada_learner"]);
+    let root_id = id_of(&app, "root_admin").await;
+    let (status, _) = root.call("/api/admin/suspend_user", &[("user_id", &root_id), ("reason", "x")]).await;
+    assert_eq!(status, 403, "not oneself");
+    assert_eq!(root.call("/api/admin/reactivate_user", &[("user_id", &ada_id)]).await.0, 200);
+    let signed_in = ada.post("/api/auth/login", &[("login", "ada_learner"), ("password", PASSWORD)]).await;
+    assert_eq!(signed_in.status(), 302, "back in after reactivation");
+
+    // Ending sessions from the admin side.
+    assert!(ada.viewer().await.is_some());
+    assert_eq!(root.call("/api/admin/end_sessions", &[("user_id", &ada_id)]).await.0, 200);
+    assert!(ada.viewer().await.is_none());
+
+    // A locked account is listed as locked and unlocked by an admin.
+    let bob = Browser::new(&app.base_url);
+    for _ in 0..5 {
+        bob.call("/api/auth/login", &[("login", "bob_learner"), ("password", "not the password at all")]).await;
+    }
+    assert_eq!(names(&root.call("/api/admin/users", &[("status", "locked")]).await.1), ["bob_learner"]);
+    let (status, _) = bob.call("/api/auth/login", &[("login", "bob_learner"), ("password", PASSWORD)]).await;
+    assert_eq!(status, 401, "locked");
+    assert_eq!(root.call("/api/admin/unlock_user", &[("user_id", &bob_id)]).await.0, 200);
+    assert_eq!(bob.post("/api/auth/login", &[("login", "bob_learner"), ("password", PASSWORD)]).await.status(), 302);
+
+    // Every change is in the audit log; the pages render.
+    let (_, log) = root.call("/api/admin/audit", &[("area", "user")]).await;
+    let actions: Vec<&str> = log["rows"].as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["user.unlock", "user.end_sessions", "user.reactivate", "user.suspend"]);
+    for path in ["/admin/users?q=ada".to_string(), format!("/admin/users/{ada_id}")] {
+        let html = root.http.get(format!("{}{path}", app.base_url)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("ada_learner") && !html.contains("admin-refusal"), "{path}");
+    }
+}

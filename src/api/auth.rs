@@ -119,6 +119,10 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         tracing::info!(target: "security", event = "login_failed", reason = "wrong_password", user = %user.id);
         return Err(fail(AppError::Unauthorized(BAD_CREDENTIALS.into())));
     }
+    if let Some(suspension) = &user.suspension {
+        tracing::info!(target: "security", event = "login_refused_suspended", user = %user.id);
+        return Err(fail(AppError::Unauthorized(suspended_message(&suspension.reason))));
+    }
     let next = safe_next(next.as_deref());
     if user.security.two_factor_enabled {
         crate::auth::session::await_second_factor(&session, user.id, &next).await.map_err(fail)?;
@@ -127,6 +131,11 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         return Ok(());
     }
     finish_sign_in(&state, &session, &user, &next).await
+}
+
+/// What a suspended account's owner reads at sign-in (only after the right password).
+pub fn suspended_message(reason: &str) -> String {
+    format!("Your account is suspended: {reason}. Contact an administrator if you think this is a mistake.")
 }
 
 /// Where a sign-in goes for its second factor.

@@ -74,7 +74,7 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 
 /// The signed-in user, if the session is still valid: within its absolute
 /// lifetime, signed in after the last password change, and for an account
-/// that still exists. An invalid session is ended on the spot.
+/// that still exists and is not suspended. An invalid session is ended on the spot.
 pub async fn current_user(db: &Database, session: &Session, max_age_ms: i64) -> Result<Option<User>, AppError> {
     let Some(id) = session.get::<String>(USER_KEY).await.map_err(session_error)? else {
         return Ok(None);
@@ -86,7 +86,11 @@ pub async fn current_user(db: &Database, session: &Session, max_age_ms: i64) -> 
         _ => None,
     };
     match user {
-        Some(user) if user.security.password_changed_at.timestamp_millis() <= signed_in_at => Ok(Some(user)),
+        Some(user)
+            if user.security.password_changed_at.timestamp_millis() <= signed_in_at && user.suspension.is_none() =>
+        {
+            Ok(Some(user))
+        }
         _ => {
             sign_out(session).await?;
             Ok(None)

@@ -43,8 +43,22 @@ pub struct User {
     pub security: Security,
     #[serde(default)]
     pub preferences: Preferences,
+    /// Set while an administrator has suspended the account (Foothold's
+    /// addition: the spec's users have no active flag); sign-in is refused
+    /// with the reason and sessions end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspension: Option<Suspension>,
     pub created_at: DateTime,
     pub updated_at: DateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Suspension {
+    pub reason: String,
+    pub at: DateTime,
+    /// The administrator's username.
+    pub by: String,
 }
 
 fn student() -> Role {
@@ -194,6 +208,7 @@ impl User {
             admin_status: (v.role == Role::Admin).then_some(AdminStatus::Pending),
             security: Security { password_changed_at: now, ..Security::default() },
             preferences: Preferences::default(),
+            suspension: None,
             created_at: now,
             updated_at: now,
         }
@@ -371,4 +386,113 @@ pub async fn list_admins(db: &Database) -> Result<Vec<User>, RepoError> {
         .await?;
     admins.sort_by_key(|u| u.admin_status != Some(AdminStatus::Pending));
     Ok(admins)
+}
+
+/// Suspends the account with `reason` (shown to its owner at sign-in).
+pub async fn suspend(db: &Database, id: ObjectId, reason: &str, by: &str) -> Result<(), RepoError> {
+    let now = DateTime::now();
+    let suspension = Suspension { reason: reason.to_string(), at: now, by: by.to_string() };
+    let result = db
+        .collection::<Document>(USERS)
+        .update_one(doc! { "_id": id }, doc! { "$set": { "suspension": to_document(&suspension)?, "updatedAt": now } })
+        .await?;
+    if result.matched_count == 0 {
+        return Err(RepoError::NotFound("User"));
+    }
+    Ok(())
+}
+
+/// Lifts a suspension.
+pub async fn reactivate(db: &Database, id: ObjectId) -> Result<(), RepoError> {
+    let result = db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$unset": { "suspension": "" }, "$set": { "updatedAt": DateTime::now() } },
+        )
+        .await?;
+    if result.matched_count == 0 {
+        return Err(RepoError::NotFound("User"));
+    }
+    Ok(())
+}
+
+/// Clears a lockout after failed sign-ins (attempts back to 0).
+pub async fn unlock(db: &Database, id: ObjectId) -> Result<(), RepoError> {
+    let result = db
+        .collection::<Document>(USERS)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$set": { "security.loginAttempts": 0, "updatedAt": DateTime::now() }, "$unset": { "security.lockUntil": "" } },
+        )
+        .await?;
+    if result.matched_count == 0 {
+        return Err(RepoError::NotFound("User"));
+    }
+    Ok(())
+}
+
+/// Which accounts the administrators' list shows.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Part of the username or email, any case.
+    pub text: Option<String>,
+    pub role: Option<Role>,
+    /// `suspended`, `locked` or `pending` (an admin awaiting approval).
+    pub status: Option<String>,
+}
+
+/// Accounts matching `search`, by username, `skip`/`limit` for paging; and how many match.
+pub async fn search(db: &Database, search: &Search, skip: u64, limit: i64) -> Result<(Vec<User>, u64), RepoError> {
+    use futures::TryStreamExt;
+    let mut filter = Document::new();
+    if let Some(text) = search.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = regex_escape(&text.to_lowercase());
+        filter.insert(
+            "$or",
+            vec![
+                doc! { "username": { "$regex": &pattern, "$options": "i" } },
+                doc! { "email": { "$regex": &pattern, "$options": "i" } },
+            ],
+        );
+    }
+    if let Some(role) = search.role {
+        filter.insert("role", role.as_str());
+    }
+    match search.status.as_deref() {
+        Some("suspended") => {
+            filter.insert("suspension", doc! { "$exists": true });
+        }
+        Some("locked") => {
+            filter.insert("security.lockUntil", doc! { "$gt": DateTime::now() });
+        }
+        Some("pending") => {
+            filter.insert("adminStatus", AdminStatus::Pending.as_str());
+        }
+        _ => {}
+    }
+    let users = db.collection::<User>(USERS);
+    let total = users.count_documents(filter.clone()).await?;
+    let found = users
+        .find(filter)
+        .projection(without_password())
+        .sort(doc! { "username": 1 })
+        .skip(skip)
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await?;
+    Ok((found, total))
+}
+
+/// `text` with every regular-expression metacharacter escaped.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -6,10 +6,12 @@
 mod audit;
 mod catalog;
 mod editor;
+mod users;
 
 pub use audit::AdminAuditPage;
 pub use catalog::AdminCatalogPage;
 pub use editor::{ModuleEditorPage, PhaseEditorPage};
+pub use users::{AdminUserPage, AdminUsersPage};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -148,6 +150,7 @@ pub fn AdminNav(current: &'static str) -> impl IntoView {
             <ul class="flex flex-wrap gap-2">
                 {link("overview", "/admin", "Overview")}
                 {link("catalog", "/admin/catalog", "Catalog")}
+                {link("users", "/admin/users", "Users")}
                 {link("audit", "/admin/audit", "Audit log")}
             </ul>
         </nav>
