@@ -14,3 +14,4 @@ pub mod leaderboard;
 pub mod learn;
 pub mod profile;
 pub mod settings;
+pub mod transfer;

@@ -20,6 +20,7 @@ pub mod phase;
 pub mod progress;
 pub mod stats;
 pub mod structure;
+pub mod transfer;
 pub mod user;
 
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! Pure rules of the platform: no I/O, exhaustively unit-tested.
 
 pub mod achievements;
+pub mod analytics;
 pub mod calendar;
 pub mod certificate;
 pub mod client;

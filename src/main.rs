@@ -1,12 +1,14 @@
 //! The `foothold` command: `serve` (the default) runs the web server,
-//! `seed-demo` loads the demo curriculum (idempotent).
+//! `seed-demo` loads the demo curriculum (idempotent), `export` and `import`
+//! move the catalog as JSON.
 
 use std::process::ExitCode;
 
 use foothold::config::Config;
 
 const USAGE: &str =
-    "usage: foothold [serve | seed-demo | seed-synthetic [options] | create-admin USERNAME EMAIL | rebuild | help]
+    "usage: foothold [serve | seed-demo | seed-synthetic [options] | create-admin USERNAME EMAIL | rebuild
+                 | export [--module ID] [--out FILE] | import FILE [--dry-run] | help]
 
   serve           run the web server (default)
   seed-demo       load the demo curriculum into the database; safe to run again
@@ -18,6 +20,12 @@ const USAGE: &str =
   rebuild         recompute every derived number from the source documents:
                   module, phase and achievement counters, enrollments' progress
                   and every learner's points, level and completions
+  export          write the catalog (phases, modules, content, answer keys
+                  included) as JSON to stdout, or to FILE with --out;
+                  --module ID writes one module with its content and phase
+  import          read a catalog file (FILE, or - for stdin), check all of it,
+                  then create new documents and update changed ones (matched
+                  by id; safe to run again); --dry-run only reports what it would do
 
 Configuration comes from the environment: MONGODB_URI, FOOTHOLD_DATABASE,
 FOOTHOLD_ADDR, FOOTHOLD_SITE_ROOT, RUST_LOG, FOOTHOLD_LOG_FORMAT (see README).";
@@ -57,6 +65,20 @@ async fn main() -> ExitCode {
             create_admin(&config, &username, &email).await
         }
         "rebuild" => rebuild(&config).await,
+        "export" => match export_args(std::env::args().skip(2)) {
+            Ok((module, out)) => export(&config, module.as_deref(), out.as_deref()).await,
+            Err(err) => {
+                eprintln!("foothold: {err}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
+        "import" => match import_args(std::env::args().skip(2)) {
+            Ok((file, dry_run)) => import(&config, &file, dry_run).await,
+            Err(err) => {
+                eprintln!("foothold: {err}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         other => {
             eprintln!("foothold: unknown command {other:?}\n\n{USAGE}");
             return ExitCode::from(2);
@@ -119,5 +141,83 @@ async fn create_admin(config: &Config, username: &str, email: &str) -> Result<()
     foothold::db::indexes::ensure_indexes(&db).await.map_err(|e| e.to_string())?;
     let admin = foothold::auth::bootstrap::create_admin(&db, username, email, &password).await?;
     println!("Created active administrator {} ({}).", admin.username, admin.email);
+    Ok(())
+}
+
+/// Parses `[--module ID] [--out FILE]`.
+fn export_args(mut args: impl Iterator<Item = String>) -> Result<(Option<String>, Option<String>), String> {
+    let (mut module, mut out) = (None, None);
+    while let Some(flag) = args.next() {
+        let slot = match flag.as_str() {
+            "--module" => &mut module,
+            "--out" => &mut out,
+            other => return Err(format!("export: unknown option {other:?}")),
+        };
+        *slot = Some(args.next().ok_or_else(|| format!("export: {flag} needs a value"))?);
+    }
+    Ok((module, out))
+}
+
+/// Parses `FILE [--dry-run]` (in either order).
+fn import_args(args: impl Iterator<Item = String>) -> Result<(String, bool), String> {
+    let (mut file, mut dry_run) = (None, false);
+    for arg in args {
+        match arg.as_str() {
+            "--dry-run" => dry_run = true,
+            other if other.starts_with("--") => return Err(format!("import: unknown option {other:?}")),
+            _ if file.is_some() => return Err(format!("import: one file at a time ({arg:?} is one too many)")),
+            _ => file = Some(arg),
+        }
+    }
+    Ok((file.ok_or("import needs the catalog file to read (or - for stdin)")?, dry_run))
+}
+
+async fn export(config: &Config, module: Option<&str>, out: Option<&str>) -> Result<(), String> {
+    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    let file = match module {
+        Some(id) => {
+            let id = foothold::db::oid(id, "--module").map_err(|e| e.to_string())?;
+            foothold::db::transfer::export_module(&db, id).await
+        }
+        None => foothold::db::transfer::export_catalog(&db).await,
+    }
+    .map_err(|e| e.to_string())?;
+    let text = file.to_json().map_err(|e| format!("cannot write the catalog as JSON: {e}"))?;
+    let (phases, modules, content) = file.counts();
+    match out {
+        None => println!("{text}"),
+        Some(path) => {
+            std::fs::write(path, format!("{text}\n")).map_err(|e| format!("cannot write {path}: {e}"))?;
+            eprintln!("Exported {phases} phase(s), {modules} module(s) and {content} content item(s) to {path}.");
+        }
+    }
+    Ok(())
+}
+
+async fn import(config: &Config, path: &str, dry_run: bool) -> Result<(), String> {
+    let text = if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("cannot read the catalog from stdin: {e}"))?;
+        text
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?
+    };
+    let file = foothold::db::transfer::parse(&text).map_err(|errors| {
+        let lines: Vec<String> = errors.0.iter().map(|(field, message)| format!("  {field}: {message}")).collect();
+        format!("{path} cannot be imported:\n{}", lines.join("\n"))
+    })?;
+    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    foothold::db::indexes::ensure_indexes(&db).await.map_err(|e| e.to_string())?;
+    let report = foothold::db::transfer::import(&db, &file, dry_run).await.map_err(|e| e.to_string())?;
+    if !report.errors.is_empty() {
+        let lines: Vec<String> = report.errors.iter().map(|p| format!("  {}: {}", p.path, p.message)).collect();
+        return Err(format!("{path} was refused; nothing was written:\n{}", lines.join("\n")));
+    }
+    println!("{}", report.summary());
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod game;
 pub mod learn;
 pub mod module;
 pub mod phase;
+pub mod transfer;
 pub mod user;
 pub mod validation;
 

@@ -227,8 +227,13 @@ pub fn init_tracing(config: &Config) {
         eprintln!("RUST_LOG={:?} is not a valid filter ({err}); using \"info\"", config.log_filter);
         EnvFilter::new("info")
     });
+    // Logs go to standard error: standard output belongs to the commands'
+    // own output (`foothold export` writes the catalog there).
     use std::io::IsTerminal;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(std::io::stdout().is_terminal());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     let result = match config.log_format {
         crate::config::LogFormat::Json => builder.json().try_init(),
         crate::config::LogFormat::Text => builder.try_init(),

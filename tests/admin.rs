@@ -162,7 +162,11 @@ async fn admins_find_accounts_suspend_with_a_reason_unlock_and_end_sessions() {
     assert_eq!(names(&found), ["ada_learner"]);
     assert_eq!(names(&root.call("/api/admin/users", &[("q", "example.com")]).await.1).len(), 3);
     assert_eq!(names(&root.call("/api/admin/users", &[("role", "admin")]).await.1), ["root_admin"]);
-    assert_eq!(names(&root.call("/api/admin/users", &[("q", ".*")]).await.1), Vec::<String>::new(), "text, not a pattern");
+    assert_eq!(
+        names(&root.call("/api/admin/users", &[("q", ".*")]).await.1),
+        Vec::<String>::new(),
+        "text, not a pattern"
+    );
     let (status, body) = root.call("/api/admin/users", &[("status", "sleepy")]).await;
     assert_eq!(status, 422, "{body}");
 
@@ -171,7 +175,8 @@ async fn admins_find_accounts_suspend_with_a_reason_unlock_and_end_sessions() {
     let (status, body) = root.call("/api/admin/suspend_user", &[("user_id", &ada_id), ("reason", "  ")]).await;
     assert_eq!(status, 422);
     assert_eq!(body["Invalid"]["reason"], "Say why the account is suspended; its owner will read it");
-    let (status, _) = root.call("/api/admin/suspend_user", &[("user_id", &ada_id), ("reason", "Sharing lab flags")]).await;
+    let (status, _) =
+        root.call("/api/admin/suspend_user", &[("user_id", &ada_id), ("reason", "Sharing lab flags")]).await;
     assert_eq!(status, 200);
     assert!(ada.viewer().await.is_none(), "signed out everywhere");
     let (status, body) = ada.call("/api/auth/login", &[("login", "ada_learner"), ("password", PASSWORD)]).await;

@@ -92,10 +92,11 @@ fn sigterm_stops_the_server_gracefully() {
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = wait_for_exit(&mut child, Duration::from_secs(10));
     assert!(status.success(), "exit status after SIGTERM: {status}");
-    let mut stdout = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
-    assert!(stdout.contains("shutting down"), "{stdout}");
-    assert!(stdout.contains("Foothold stopped"), "{stdout}");
+    // Logs go to standard error.
+    let mut logs = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    assert!(logs.contains("shutting down"), "{logs}");
+    assert!(logs.contains("Foothold stopped"), "{logs}");
 }
 
 #[test]

@@ -156,11 +156,10 @@ mod ssr {
     use crate::db::audit::Entry;
     use crate::db::collections::{MODULES, PHASES};
     use crate::db::module::Module;
-    use crate::db::phase::Phase;
     use crate::db::structure::Siblings;
     use crate::db::user::User;
     use crate::error::AppError;
-    use crate::model::module::{InstructorInput, ModuleInput, ModuleSettingsInput};
+    use crate::model::module::ModuleInput;
     use crate::model::phase::PhaseInput;
 
     pub async fn admin() -> Result<(Database, User), AppError> {
@@ -226,56 +225,6 @@ mod ssr {
             .collect())
     }
 
-    /// The editable fields of a stored phase, as its form holds them.
-    pub fn phase_input(p: &Phase) -> PhaseInput {
-        PhaseInput {
-            title: p.title.clone(),
-            description: p.description.clone(),
-            short_description: p.short_description.clone(),
-            order: Some(f64::from(p.order)),
-            difficulty: p.difficulty.as_str().into(),
-            estimated_duration: p.estimated_duration.map(f64::from),
-            tags: p.tags.clone(),
-            objectives: p.objectives.clone(),
-            prerequisites: p.prerequisites.iter().map(|id| id.to_hex()).collect(),
-            image: p.image.clone(),
-            icon: p.icon.clone(),
-            color: Some(p.color.clone()),
-            is_active: Some(p.is_active),
-        }
-    }
-
-    /// The editable fields of a stored module, as its form holds them.
-    pub fn module_input(m: &Module) -> ModuleInput {
-        ModuleInput {
-            title: m.title.clone(),
-            description: m.description.clone(),
-            short_description: m.short_description.clone(),
-            phase: m.phase.to_hex(),
-            order: Some(f64::from(m.order)),
-            difficulty: m.difficulty.as_str().into(),
-            estimated_duration: m.estimated_duration.map(f64::from),
-            prerequisites: m.prerequisites.iter().map(|id| id.to_hex()).collect(),
-            learning_objectives: m.learning_objectives.clone(),
-            skills: m.skills.clone(),
-            tags: m.tags.clone(),
-            image: m.image.clone(),
-            icon: m.icon.clone(),
-            instructor: InstructorInput {
-                name: m.instructor.name.clone(),
-                bio: m.instructor.bio.clone(),
-                avatar: m.instructor.avatar.clone(),
-            },
-            is_active: Some(m.is_active),
-            is_featured: m.is_featured,
-            settings: ModuleSettingsInput {
-                allow_download: m.settings.allow_download,
-                require_sequential_completion: m.settings.require_sequential_completion,
-                certificate_eligible: m.settings.certificate_eligible,
-            },
-        }
-    }
-
     pub async fn phase_form(db: &Database, raw: &str) -> Result<PhaseForm, AppError> {
         let (found, input) = if raw.is_empty() {
             let next = crate::db::phase::list(db).await?.len() as f64 + 1.0;
@@ -284,7 +233,7 @@ mod ssr {
             let phase = crate::db::phase::get(db, id(raw, "id")?)
                 .await?
                 .ok_or_else(|| AppError::NotFound("This phase".into()))?;
-            (Some(phase.id), phase_input(&phase))
+            (Some(phase.id), phase.to_input())
         };
         Ok(PhaseForm { id: found.map(|i| i.to_hex()), input, phases: choices(db, PHASES, found).await? })
     }
@@ -332,7 +281,7 @@ mod ssr {
             let module = crate::db::module::get(db, id(raw, "id")?)
                 .await?
                 .ok_or_else(|| AppError::NotFound("This module".into()))?;
-            (Some(module.id), module_input(&module))
+            (Some(module.id), module.to_input())
         };
         Ok(ModuleForm {
             id: found.map(|i| i.to_hex()),

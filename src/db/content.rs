@@ -11,7 +11,10 @@ use super::error::RepoError;
 use super::phase::default_true;
 use super::{counters, oid};
 use crate::domain::metadata::ContentFacts;
-use crate::model::content::{ContentInput, ContentSettings, ValidBody, ValidContent};
+use crate::model::content::{
+    CompletionCriteriaInput, ContentBodyInput, ContentInput, ContentMetadataInput, ContentSettings, ValidBody,
+    ValidContent,
+};
 use crate::model::game::GameData;
 use crate::model::{CompletionType, ContentType, Difficulty, DocumentFormat, GameType};
 
@@ -147,6 +150,54 @@ impl Default for ContentMetadata {
 }
 
 impl Content {
+    /// A stored content item as the input that would write it, answer keys included.
+    pub fn to_input(&self) -> ContentInput {
+        let b = &self.content;
+        ContentInput {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            module: self.module.to_hex(),
+            kind: self.kind.as_str().into(),
+            order: Some(f64::from(self.order)),
+            duration: self.duration.map(f64::from),
+            content: ContentBodyInput {
+                video_url: b.video_url.clone(),
+                video_id: b.video_id.clone(),
+                thumbnail_url: b.thumbnail_url.clone(),
+                captions: b.captions.clone(),
+                lab_instructions: b.lab_instructions.clone(),
+                lab_environment: b.lab_environment.clone(),
+                lab_solution: b.lab_solution.clone(),
+                lab_hints: b.lab_hints.clone(),
+                lab_flags: b.lab_flags.clone(),
+                game_type: b.game_type.map(|t| t.as_str().into()),
+                game_data: b.game_data.clone().map(|d| Bson::Document(d).into_relaxed_extjson()),
+                game_instructions: b.game_instructions.clone(),
+                game_objectives: b.game_objectives.clone(),
+                document_url: b.document_url.clone(),
+                document_content: b.document_content.clone(),
+                document_format: b.document_format.map(|f| f.as_str().into()),
+            },
+            section: self.section.clone(),
+            subsection: self.subsection.clone(),
+            tags: self.tags.clone(),
+            difficulty: self.difficulty.as_str().into(),
+            completion_criteria: CompletionCriteriaInput {
+                kind: Some(self.completion_criteria.kind.as_str().into()),
+                required_percentage: Some(self.completion_criteria.required_percentage),
+                required_interactions: self.completion_criteria.required_interactions.map(f64::from),
+            },
+            is_active: Some(self.is_active),
+            is_free: Some(self.is_free),
+            metadata: ContentMetadataInput {
+                file_size: self.metadata.file_size,
+                resolution: self.metadata.resolution.clone(),
+                language: Some(self.metadata.language.clone()),
+            },
+            settings: self.settings.clone(),
+        }
+    }
+
     /// The game definition with its answer key (server only).
     pub fn game(&self) -> Option<GameData> {
         let game_type = self.content.game_type?;
@@ -232,8 +283,14 @@ async fn checked(db: &Database, input: &ContentInput) -> Result<(ValidContent, O
 }
 
 pub async fn create(db: &Database, input: &ContentInput) -> Result<Content, RepoError> {
+    create_with_id(db, ObjectId::new(), input).await
+}
+
+/// Like [`create`], under a chosen id: an import recreates an item under its
+/// exported id, so importing the same file again finds it instead of duplicating it.
+pub async fn create_with_id(db: &Database, id: ObjectId, input: &ContentInput) -> Result<Content, RepoError> {
     let (valid, module) = checked(db, input).await?;
-    let content = Content::from_valid(ObjectId::new(), valid, module, DateTime::now())?;
+    let content = Content::from_valid(id, valid, module, DateTime::now())?;
     db.collection::<Content>(CONTENTS).insert_one(&content).await?;
     counters::refresh_module(db, module).await?;
     Ok(content)

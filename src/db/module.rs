@@ -11,7 +11,7 @@ use super::error::RepoError;
 use super::phase::default_true;
 use super::{counters, first_missing, oid, oids};
 use crate::model::Difficulty;
-use crate::model::module::{ModuleInput, ModuleSettingsInput, ValidModule};
+use crate::model::module::{InstructorInput, ModuleInput, ModuleSettingsInput, ValidModule};
 
 /// A module document as stored (field names as in the spec).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,6 +111,37 @@ impl From<ModuleSettingsInput> for ModuleSettings {
 }
 
 impl Module {
+    /// A stored module as the input that would write it.
+    pub fn to_input(&self) -> ModuleInput {
+        ModuleInput {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            short_description: self.short_description.clone(),
+            phase: self.phase.to_hex(),
+            order: Some(f64::from(self.order)),
+            difficulty: self.difficulty.as_str().into(),
+            estimated_duration: self.estimated_duration.map(f64::from),
+            prerequisites: self.prerequisites.iter().map(|id| id.to_hex()).collect(),
+            learning_objectives: self.learning_objectives.clone(),
+            skills: self.skills.clone(),
+            tags: self.tags.clone(),
+            image: self.image.clone(),
+            icon: self.icon.clone(),
+            instructor: InstructorInput {
+                name: self.instructor.name.clone(),
+                bio: self.instructor.bio.clone(),
+                avatar: self.instructor.avatar.clone(),
+            },
+            is_active: Some(self.is_active),
+            is_featured: self.is_featured,
+            settings: ModuleSettingsInput {
+                allow_download: self.settings.allow_download,
+                require_sequential_completion: self.settings.require_sequential_completion,
+                certificate_eligible: self.settings.certificate_eligible,
+            },
+        }
+    }
+
     fn from_valid(id: ObjectId, v: ValidModule, refs: Refs, created_at: DateTime, metadata: ModuleMetadata) -> Module {
         Module {
             id,
@@ -163,8 +194,14 @@ async fn checked(db: &Database, id: Option<ObjectId>, input: &ModuleInput) -> Re
 }
 
 pub async fn create(db: &Database, input: &ModuleInput) -> Result<Module, RepoError> {
-    let (valid, refs) = checked(db, None, input).await?;
-    let module = Module::from_valid(ObjectId::new(), valid, refs, DateTime::now(), ModuleMetadata::default());
+    create_with_id(db, ObjectId::new(), input).await
+}
+
+/// Like [`create`], under a chosen id: an import recreates a module under its
+/// exported id, so importing the same file again finds it instead of duplicating it.
+pub async fn create_with_id(db: &Database, id: ObjectId, input: &ModuleInput) -> Result<Module, RepoError> {
+    let (valid, refs) = checked(db, Some(id), input).await?;
+    let module = Module::from_valid(id, valid, refs, DateTime::now(), ModuleMetadata::default());
     db.collection::<Module>(MODULES).insert_one(&module).await?;
     counters::refresh_phase(db, module.phase).await?;
     Ok(module)

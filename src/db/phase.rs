@@ -69,6 +69,25 @@ pub(crate) fn default_true() -> bool {
 }
 
 impl Phase {
+    /// A stored phase as the input that would write it.
+    pub fn to_input(&self) -> PhaseInput {
+        PhaseInput {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            short_description: self.short_description.clone(),
+            order: Some(f64::from(self.order)),
+            difficulty: self.difficulty.as_str().into(),
+            estimated_duration: self.estimated_duration.map(f64::from),
+            tags: self.tags.clone(),
+            objectives: self.objectives.clone(),
+            prerequisites: self.prerequisites.iter().map(|id| id.to_hex()).collect(),
+            image: self.image.clone(),
+            icon: self.icon.clone(),
+            color: Some(self.color.clone()),
+            is_active: Some(self.is_active),
+        }
+    }
+
     fn from_valid(
         id: ObjectId,
         v: ValidPhase,
@@ -117,8 +136,14 @@ async fn checked(
 }
 
 pub async fn create(db: &Database, input: &PhaseInput) -> Result<Phase, RepoError> {
-    let (valid, prerequisites) = checked(db, None, input).await?;
-    let phase = Phase::from_valid(ObjectId::new(), valid, prerequisites, DateTime::now(), PhaseMetadata::default());
+    create_with_id(db, ObjectId::new(), input).await
+}
+
+/// Like [`create`], under a chosen id: an import recreates a phase under its
+/// exported id, so importing the same file again finds it instead of duplicating it.
+pub async fn create_with_id(db: &Database, id: ObjectId, input: &PhaseInput) -> Result<Phase, RepoError> {
+    let (valid, prerequisites) = checked(db, Some(id), input).await?;
+    let phase = Phase::from_valid(id, valid, prerequisites, DateTime::now(), PhaseMetadata::default());
     db.collection::<Phase>(PHASES).insert_one(&phase).await?;
     Ok(phase)
 }
