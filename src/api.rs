@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod achievements;
 pub mod admin;
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod authoring;

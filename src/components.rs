@@ -1,5 +1,6 @@
 //! UI pieces shared by several pages.
 
+pub mod chart;
 pub mod form;
 pub mod layout;
 pub mod learn;

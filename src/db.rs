@@ -4,6 +4,7 @@
 //! (see `spec/ferretdb.md`): no transactions, no `$lookup`, no text or TTL indexes.
 
 pub mod achievement;
+pub mod analytics;
 pub mod audit;
 pub mod awards;
 pub mod catalog;

@@ -237,3 +237,98 @@ async fn forms_post_without_javascript_and_land_on_the_catalog() {
     let html = student.http.get(format!("{}/admin/catalog", app.base_url)).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("admin-refusal") && html.contains("Only administrators"), "students see why not");
 }
+
+#[tokio::test]
+async fn the_overview_computes_funnels_stuck_items_and_activity_from_the_learners_records() {
+    use mongodb::bson::oid::ObjectId;
+    use mongodb::bson::{Bson, DateTime};
+
+    use foothold::db::collections::{CONTENTS, ENROLLMENTS, PROGRESS, USERS};
+
+    let app = support::spawn_app().await;
+    foothold::seed::seed_demo(&app.db).await.unwrap();
+    let b = admin(&app).await;
+    let linux = app
+        .db
+        .collection::<Document>(MODULES)
+        .find_one(doc! { "title": { "$regex": "^Linux" } })
+        .await
+        .unwrap()
+        .unwrap();
+    let linux = linux.get_object_id("_id").unwrap();
+    let lab = app
+        .db
+        .collection::<Document>(CONTENTS)
+        .find_one(doc! { "module": linux, "type": "lab" })
+        .await
+        .unwrap()
+        .unwrap();
+    let (lab, lab_title) = (lab.get_object_id("_id").unwrap(), lab.get_str("title").unwrap().to_string());
+    let now = DateTime::now();
+    // (name, enrollment status, percentage, lab completed, attempts, hints, studied today)
+    let learners = [
+        ("ada_l", "completed", 100.0, true, 1, 0, true),
+        ("bob_l", "active", 60.0, false, 6, 2, true),
+        ("cyd_l", "active", 10.0, false, 5, 3, false),
+    ];
+    for (name, status, percentage, done, attempts, hints, today) in learners {
+        Browser::new(&app.base_url).register(name, PASSWORD).await;
+        let user = app.db.collection::<Document>(USERS).find_one(doc! { "username": name }).await.unwrap().unwrap();
+        let user = user.get_object_id("_id").unwrap();
+        app.db
+            .collection::<Document>(ENROLLMENTS)
+            .insert_one(doc! {
+                "_id": ObjectId::new(), "user": user, "module": linux, "enrolledAt": now, "status": status,
+                "progress": { "percentage": percentage }, "createdAt": now, "updatedAt": now,
+            })
+            .await
+            .unwrap();
+        let sessions: Vec<Bson> = if today {
+            vec![Bson::Document(doc! { "startTime": now, "endTime": now, "duration": 60.0 })]
+        } else {
+            vec![]
+        };
+        app.db
+            .collection::<Document>(PROGRESS)
+            .insert_one(doc! {
+                "_id": ObjectId::new(), "user": user, "content": lab, "module": linux, "lastAccessedAt": now,
+                "progress": { "isCompleted": done, "percentage": if done { 100.0 } else { 0.0 } },
+                "timeSpent": { "total": 600.0, "sessions": sessions },
+                "contentSpecific": { "labAttempts": attempts, "hintsUsed": hints },
+                "createdAt": now, "updatedAt": now,
+            })
+            .await
+            .unwrap();
+    }
+
+    let (status, a) = b.call("/api/admin/analytics", &[("fresh", "true")]).await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(
+        (a["students"].as_u64(), a["enrollments"].as_u64(), a["completions"].as_u64()),
+        (Some(3), Some(3), Some(1))
+    );
+    assert_eq!(a["active_7_days"], 2);
+    assert_eq!(a["enrollments_per_day"].as_array().unwrap().last().unwrap()[1], 3.0);
+    assert_eq!(a["active_per_day"].as_array().unwrap().last().unwrap()[1], 2.0);
+    let funnel = a["funnels"].as_array().unwrap().iter().find(|f| f["module_id"] == linux.to_hex()).unwrap();
+    assert_eq!(
+        (funnel["started"].as_u64(), funnel["halfway"].as_u64(), funnel["completed"].as_u64()),
+        (Some(3), Some(2), Some(1))
+    );
+    assert_eq!(funnel["drop_off"], 67.0);
+    assert_eq!(a["stuck"][0]["title"], lab_title.as_str());
+    assert_eq!(a["stuck"][0]["completion_rate"], 33.0);
+    assert_eq!(a["stuck"][0]["attempts_per_learner"], 4.0);
+    assert_eq!(a["median_minutes"][0], serde_json::json!([lab_title, 10.0]));
+    assert_eq!(a["levels"], serde_json::json!([["L1", 3.0]]));
+    assert!(a["achievements"].as_array().unwrap().len() >= 10);
+
+    // The overview page draws it for the admin; a student is refused.
+    let html = b.http.get(format!("{}/admin", app.base_url)).send().await.unwrap().text().await.unwrap();
+    for part in ["enrollments-chart", "active-chart", "funnel-chart", "levels-chart", &lab_title] {
+        assert!(html.contains(part), "{part} missing from the overview");
+    }
+    let student = Browser::new(&app.base_url);
+    student.register("nosy_student", PASSWORD).await;
+    assert_eq!(student.call("/api/admin/analytics", &[]).await.0, 403);
+}

@@ -3,6 +3,7 @@
 //! and the audit log. Anyone but an active administrator gets the refusal
 //! (401 or 403, with the reason) instead of a page.
 
+mod analytics;
 mod audit;
 mod catalog;
 mod editor;
@@ -36,6 +37,7 @@ pub fn AdminPage() -> impl IntoView {
         <AdminNav current="overview" />
         <section class="flex flex-col gap-6">
             <h1 class="text-3xl font-bold">"Administration"</h1>
+            <analytics::AnalyticsSection />
             <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match admins.await {

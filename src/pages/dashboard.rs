@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::dashboard::get_dashboard;
+use crate::components::chart::BarChart;
 use crate::components::learn::{ProgressBar, kind_icon};
 use crate::error::AppError;
 use crate::model::dashboard::{Badge, Dashboard, StatsView};
@@ -185,37 +186,13 @@ pub fn BadgeList(badges: Vec<Badge>) -> impl IntoView {
     }
 }
 
-/// Minutes per day as an SVG bar chart, rendered on the server; each bar
-/// has a title, and the whole chart a text summary for screen readers.
+/// Minutes per day as an SVG bar chart, rendered on the server.
 #[component]
 pub fn StudyChart(days: Vec<(String, f64)>) -> impl IntoView {
-    const W: f64 = 600.0;
-    const H: f64 = 140.0;
-    let max = days.iter().map(|d| d.1).fold(0.0_f64, f64::max).max(1.0);
     let total: f64 = days.iter().map(|d| d.1).sum();
     let active = days.iter().filter(|d| d.1 > 0.0).count();
-    let step = W / days.len().max(1) as f64;
     let summary = format!("{} minutes over {active} of the last {} days", total.round(), days.len());
-    let first = days.first().map(|d| d.0.clone()).unwrap_or_default();
-    let last = days.last().map(|d| d.0.clone()).unwrap_or_default();
-    view! {
-        <figure>
-            <svg viewBox=format!("0 0 {W} {}", H + 20.0) class="h-auto w-full" role="img" aria-label=summary.clone() data-testid="study-chart">
-                <line x1="0" y1=H x2=W y2=H stroke="var(--line)" />
-                {days.into_iter().enumerate().map(|(i, (day, minutes))| {
-                    let h = if minutes > 0.0 { (minutes / max * (H - 10.0)).max(2.0) } else { 0.0 };
-                    view! {
-                        <rect x=format!("{:.1}", i as f64 * step + 2.0) y=format!("{:.1}", H - h) width=format!("{:.1}", (step - 4.0).max(1.0)) height=format!("{h:.1}") rx="2" fill="var(--brand)">
-                            <title>{format!("{day}: {} min", minutes.round())}</title>
-                        </rect>
-                    }
-                }).collect_view()}
-                <text x="0" y=H + 16.0 font-size="11" fill="var(--muted)">{first}</text>
-                <text x=W y=H + 16.0 font-size="11" fill="var(--muted)" text-anchor="end">{last}</text>
-            </svg>
-            <figcaption class="mt-1 text-xs text-muted">{summary}</figcaption>
-        </figure>
-    }
+    view! { <BarChart bars=days unit="min" summary testid="study-chart" /> }
 }
 
 /// Twelve weeks of learning days as a heatmap (columns are weeks, oldest

@@ -1,0 +1,261 @@
+//! Learning analytics for the admin overview, computed from the source
+//! documents in Rust (FerretDB 1.24's `$group` has only `$sum`/`$count`, and
+//! on SQLite every non-`_id` filter scans anyway): one read of the
+//! enrollments, one of the progress documents (only the fields needed), one
+//! of the students and one of the achievements.
+//!
+//! A full computation reads every progress document, so the result is kept
+//! for [`CACHE_SECONDS`] per process; the page says when it was computed.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, Document, doc};
+
+use super::collections::{ACHIEVEMENTS, CONTENTS, ENROLLMENTS, MODULES, PROGRESS, USERS};
+use super::error::RepoError;
+use super::number;
+use crate::domain::analytics::{Funnel, ItemEffort, distinct_per_day, histogram, median, per_day, window_start};
+
+/// How long a computed overview is served before it is computed again.
+pub const CACHE_SECONDS: u64 = 300;
+/// Days the per-day charts cover.
+pub const DAYS: i64 = 30;
+/// Learners an item needs before it can rank as "stuck".
+pub const MIN_LEARNERS_FOR_STUCK: u64 = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub computed_at: DateTime,
+    /// Milliseconds the computation took.
+    pub took_ms: u128,
+    pub students: u64,
+    pub active_7_days: u64,
+    pub enrollments: u64,
+    pub completions: u64,
+    pub certificates: u64,
+    pub enrollments_per_day: Vec<(String, u64)>,
+    pub active_per_day: Vec<(String, u64)>,
+    /// (module id, title, funnel), in catalog order.
+    pub funnels: Vec<(ObjectId, String, Funnel)>,
+    /// Items learners struggle with most: (content id, title, module title, effort, median minutes to complete).
+    pub stuck: Vec<StuckItem>,
+    /// Median minutes to complete, per item with completions: (content id, title, minutes).
+    pub median_minutes: Vec<(ObjectId, String, f64)>,
+    /// (title, rarity, earned count, eligible, earn rate 0..=100).
+    pub achievements: Vec<(String, String, i64, i64, f64)>,
+    /// (level, learners).
+    pub levels: Vec<(i32, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StuckItem {
+    pub id: ObjectId,
+    pub title: String,
+    pub module: String,
+    pub effort: ItemEffort,
+    pub score: f64,
+}
+
+/// The last overview computed per database (one in production; tests run several apps in one process).
+static CACHE: Mutex<Vec<(String, Instant, Overview)>> = Mutex::new(Vec::new());
+
+/// The overview, from the cache when it is fresh (unless `fresh`).
+pub async fn overview(db: &Database, fresh: bool) -> Result<Overview, RepoError> {
+    let name = db.name().to_string();
+    if !fresh
+        && let Ok(cache) = CACHE.lock()
+        && let Some((_, at, cached)) = cache.iter().find(|(n, ..)| *n == name)
+        && at.elapsed() < Duration::from_secs(CACHE_SECONDS)
+    {
+        return Ok(cached.clone());
+    }
+    let computed = compute(db).await?;
+    if let Ok(mut cache) = CACHE.lock() {
+        cache.retain(|(n, ..)| *n != name);
+        cache.push((name, Instant::now(), computed.clone()));
+    }
+    Ok(computed)
+}
+
+async fn read(db: &Database, collection: &str, filter: Document, fields: Document) -> Result<Vec<Document>, RepoError> {
+    Ok(db.collection::<Document>(collection).find(filter).projection(fields).await?.try_collect().await?)
+}
+
+/// Computes the overview now.
+pub async fn compute(db: &Database) -> Result<Overview, RepoError> {
+    let started = Instant::now();
+    let now = DateTime::now().timestamp_millis();
+
+    // Modules and content titles, in catalog order.
+    let mut modules = read(db, MODULES, doc! {}, doc! { "title": 1, "phase": 1, "order": 1 }).await?;
+    let phase_order: HashMap<ObjectId, i64> =
+        crate::db::phase::list(db).await?.iter().map(|p| (p.id, i64::from(p.order))).collect();
+    modules.sort_by_key(|m| {
+        let phase = m.get_object_id("phase").ok().and_then(|p| phase_order.get(&p).copied()).unwrap_or(i64::MAX);
+        (phase, number(m, "order").unwrap_or(0.0) as i64)
+    });
+    let module_titles: HashMap<ObjectId, String> = modules
+        .iter()
+        .filter_map(|m| Some((m.get_object_id("_id").ok()?, m.get_str("title").ok()?.to_string())))
+        .collect();
+    let contents = read(db, CONTENTS, doc! {}, doc! { "title": 1, "module": 1 }).await?;
+    let content_info: HashMap<ObjectId, (String, Option<ObjectId>)> = contents
+        .iter()
+        .filter_map(|c| {
+            Some((c.get_object_id("_id").ok()?, (c.get_str("title").ok()?.to_string(), c.get_object_id("module").ok())))
+        })
+        .collect();
+
+    // Enrollments: funnels, completions, certificates, enrollments per day.
+    let enrollments = read(
+        db,
+        ENROLLMENTS,
+        doc! {},
+        doc! { "module": 1, "status": 1, "progress.percentage": 1, "enrolledAt": 1, "certificate.issued": 1 },
+    )
+    .await?;
+    let mut funnels: HashMap<ObjectId, Funnel> = HashMap::new();
+    let (mut completions, mut certificates) = (0, 0);
+    let mut enrolled_at = Vec::with_capacity(enrollments.len());
+    for e in &enrollments {
+        let done = e.get_str("status") == Ok("completed");
+        completions += u64::from(done);
+        certificates +=
+            u64::from(e.get_document("certificate").ok().and_then(|c| c.get_bool("issued").ok()) == Some(true));
+        if let Ok(module) = e.get_object_id("module") {
+            funnels.entry(module).or_default().add(number(e, "progress.percentage").unwrap_or(0.0), done);
+        }
+        if let Ok(at) = e.get_datetime("enrolledAt") {
+            enrolled_at.push(at.timestamp_millis());
+        }
+    }
+
+    // Progress: effort per item, completion times, active learners per day.
+    let progress = read(
+        db,
+        PROGRESS,
+        doc! {},
+        doc! {
+            "user": 1, "content": 1, "lastAccessedAt": 1,
+            "progress.isCompleted": 1, "timeSpent.total": 1, "timeSpent.sessions.endTime": 1,
+            "contentSpecific.labAttempts": 1, "contentSpecific.gameAttempts": 1, "contentSpecific.hintsUsed": 1,
+        },
+    )
+    .await?;
+    let since = window_start(now, DAYS);
+    let mut effort: HashMap<ObjectId, ItemEffort> = HashMap::new();
+    let mut times: HashMap<ObjectId, Vec<f64>> = HashMap::new();
+    let mut activity: Vec<(ObjectId, i64)> = Vec::new();
+    for p in &progress {
+        let (Ok(user), Ok(content)) = (p.get_object_id("user"), p.get_object_id("content")) else { continue };
+        let done = p.get_document("progress").ok().and_then(|d| d.get_bool("isCompleted").ok()) == Some(true);
+        let item = effort.entry(content).or_default();
+        item.started += 1;
+        item.completed += u64::from(done);
+        let whole = |path: &str| number(p, path).unwrap_or(0.0).max(0.0) as u64;
+        item.attempts += whole("contentSpecific.labAttempts") + whole("contentSpecific.gameAttempts");
+        item.hints += whole("contentSpecific.hintsUsed");
+        if done {
+            times.entry(content).or_default().push(number(p, "timeSpent.total").unwrap_or(0.0) / 60.0);
+        }
+        let recent = p.get_datetime("lastAccessedAt").is_ok_and(|d| d.timestamp_millis() >= since);
+        if recent && let Ok(sessions) = p.get_document("timeSpent").and_then(|t| t.get_array("sessions")) {
+            for s in sessions.iter().filter_map(|s| s.as_document()) {
+                if let Ok(end) = s.get_datetime("endTime") {
+                    activity.push((user, end.timestamp_millis()));
+                }
+            }
+        }
+    }
+    let active_per_day = distinct_per_day(activity.iter().copied(), now, DAYS);
+    let week = window_start(now, 7);
+    let active_7_days =
+        activity.iter().filter(|(_, t)| *t >= week).map(|(u, _)| *u).collect::<std::collections::HashSet<_>>().len()
+            as u64;
+
+    let title_of =
+        |id: &ObjectId| content_info.get(id).map(|(t, _)| t.clone()).unwrap_or_else(|| "(deleted item)".into());
+    let module_of = |id: &ObjectId| {
+        content_info
+            .get(id)
+            .and_then(|(_, m)| m.as_ref())
+            .and_then(|m| module_titles.get(m))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut stuck: Vec<StuckItem> = effort
+        .iter()
+        .map(|(id, e)| StuckItem {
+            id: *id,
+            title: title_of(id),
+            module: module_of(id),
+            effort: e.clone(),
+            score: e.stuck_score(MIN_LEARNERS_FOR_STUCK),
+        })
+        .filter(|s| s.score > 0.0)
+        .collect();
+    stuck.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.title.cmp(&b.title)));
+    stuck.truncate(10);
+    let mut median_minutes: Vec<(ObjectId, String, f64)> =
+        times.iter_mut().filter_map(|(id, t)| Some((*id, title_of(id), (median(t)? * 10.0).round() / 10.0))).collect();
+    median_minutes.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(&b.1)));
+    median_minutes.truncate(15);
+
+    // Learners and their levels; achievements' earn rates.
+    let students = read(db, USERS, doc! { "role": "student" }, doc! { "stats.totalPoints": 1 }).await?;
+    let levels = histogram(
+        students
+            .iter()
+            .map(|u| crate::domain::points::level_for(number(u, "stats.totalPoints").unwrap_or(0.0) as i64).level),
+    );
+    let mut achievements: Vec<(String, String, i64, i64, f64)> = read(
+        db,
+        ACHIEVEMENTS,
+        doc! { "isActive": true },
+        doc! { "title": 1, "rarity": 1, "metadata.earnedCount": 1, "metadata.totalEligible": 1 },
+    )
+    .await?
+    .iter()
+    .map(|a| {
+        let earned = number(a, "metadata.earnedCount").unwrap_or(0.0) as i64;
+        let eligible = number(a, "metadata.totalEligible").unwrap_or(0.0) as i64;
+        let rate = (crate::model::achievement::earn_rate(earned, eligible) * 10.0).round() / 10.0;
+        (
+            a.get_str("title").unwrap_or("?").to_string(),
+            a.get_str("rarity").unwrap_or("").to_string(),
+            earned,
+            eligible,
+            rate,
+        )
+    })
+    .collect();
+    achievements.sort_by(|a, b| b.4.total_cmp(&a.4).then(a.0.cmp(&b.0)));
+
+    Ok(Overview {
+        computed_at: DateTime::now(),
+        took_ms: started.elapsed().as_millis(),
+        students: students.len() as u64,
+        active_7_days,
+        enrollments: enrollments.len() as u64,
+        completions,
+        certificates,
+        enrollments_per_day: per_day(enrolled_at, now, DAYS),
+        active_per_day,
+        funnels: modules
+            .iter()
+            .filter_map(|m| {
+                let id = m.get_object_id("_id").ok()?;
+                Some((id, module_titles.get(&id)?.clone(), funnels.get(&id).copied().unwrap_or_default()))
+            })
+            .collect(),
+        stuck,
+        median_minutes,
+        achievements,
+        levels,
+    })
+}
