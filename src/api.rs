@@ -2,6 +2,7 @@
 //! its input and calls `db/` and `domain/`; nothing else.
 
 pub mod accounts;
+pub mod achievement_admin;
 pub mod achievements;
 pub mod admin;
 pub mod analytics;

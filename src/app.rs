@@ -7,10 +7,10 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
-    AchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage, AdminUserPage, AdminUsersPage, CatalogPage,
-    CertificatePage, DashboardPage, ForgotPasswordPage, HomePage, LeaderboardPage, LoginPage, ModuleEditorPage,
-    ModulePage, NotFound, PhaseEditorPage, PhasePage, PlayerPage, ProfilePage, RegisterPage, ResetPasswordPage,
-    SettingsPage, TwoFactorLoginPage,
+    AchievementEditorPage, AchievementsPage, AdminAchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage,
+    AdminUserPage, AdminUsersPage, CatalogPage, CertificatePage, DashboardPage, ForgotPasswordPage, HomePage,
+    LeaderboardPage, LoginPage, ModuleEditorPage, ModulePage, NotFound, PhaseEditorPage, PhasePage, PlayerPage,
+    ProfilePage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -81,6 +81,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/modules/:id") view=ModuleEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/achievements") view=AdminAchievementsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/achievements/:id") view=AchievementEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async />

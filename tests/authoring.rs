@@ -332,3 +332,116 @@ async fn the_overview_computes_funnels_stuck_items_and_activity_from_the_learner
     student.register("nosy_student", PASSWORD).await;
     assert_eq!(student.call("/api/admin/analytics", &[]).await.0, 403);
 }
+
+#[tokio::test]
+async fn achievements_are_previewed_saved_awarded_retroactively_and_deactivated() {
+    use foothold::db::collections::{ACHIEVEMENTS, USER_ACHIEVEMENTS, USERS};
+
+    let app = support::spawn_app().await;
+    foothold::seed::seed_demo(&app.db).await.unwrap();
+    let b = admin(&app).await;
+    for (name, bio, points) in [("ada_a", "CTF player", 100), ("bob_a", "gardener", 100), ("cyd_a", "CTF newbie", 0)] {
+        Browser::new(&app.base_url).register(name, PASSWORD).await;
+        app.db
+            .collection::<Document>(USERS)
+            .update_one(doc! { "username": name }, doc! { "$set": { "profile.bio": bio, "stats.totalPoints": points } })
+            .await
+            .unwrap();
+    }
+    let fields = |title: &'static str, value: &'static str, intent: &'static str| {
+        vec![
+            ("id", ""),
+            ("intent", intent),
+            ("form[title]", title),
+            ("form[description]", "Points and a CTF bio."),
+            ("form[category]", "special"),
+            ("form[type]", "milestone"),
+            ("form[icon]", "flag"),
+            ("form[rewards][badge]", "ctf"),
+            ("form[rewards][points]", "15"),
+            ("form[criteria][targetType]", "points_earned"),
+            ("form[criteria][targetValue]", value),
+            ("conditions[0][field]", "profile.bio"),
+            ("conditions[0][operator]", "contains"),
+            ("conditions[0][value]", "CTF"),
+            ("conditions[1][field]", ""),
+            ("conditions[1][operator]", "equals"),
+            ("conditions[1][value]", ""),
+        ]
+    };
+    let before = app.db.collection::<Document>(ACHIEVEMENTS).count_documents(doc! {}).await.unwrap();
+    let (status, body) = b.call("/api/admin/save_achievement", &fields("", "10", "preview")).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["Invalid"]["title"].as_str().is_some(), "{body}");
+    let (status, body) = b.call("/api/admin/save_achievement", &fields("CTF Spirit", "10", "preview")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["Preview"]["qualifying"], 1, "only ada has the points and the bio: {body}");
+    assert_eq!(body["Preview"]["checked"], 3);
+    assert_eq!(
+        app.db.collection::<Document>(ACHIEVEMENTS).count_documents(doc! {}).await.unwrap(),
+        before,
+        "a preview saves nothing"
+    );
+    let mut bad = fields("CTF Spirit", "10", "save");
+    bad[11] = ("conditions[0][field]", "password");
+    let (status, body) = b.call("/api/admin/save_achievement", &bad).await;
+    assert_eq!(status, 422, "{body}");
+
+    let (status, body) = b.call("/api/admin/save_achievement", &fields("CTF Spirit", "10", "save")).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["Saved"].as_str().unwrap().to_string();
+    let stored =
+        app.db.collection::<Document>(ACHIEVEMENTS).find_one(doc! { "title": "CTF Spirit" }).await.unwrap().unwrap();
+    let condition = &stored.get_document("criteria").unwrap().get_array("conditions").unwrap()[0];
+    assert_eq!(condition.as_document().unwrap().get_str("value").unwrap(), "CTF");
+
+    // The retroactive run awards ada once, in the background.
+    let (status, run) = b.call("/api/admin/award_achievement", &[("id", &id)]).await;
+    assert_eq!(status, 200, "{run}");
+    assert_eq!(run["total"], 3);
+    let mut finished = serde_json::Value::Null;
+    for _ in 0..100 {
+        let (_, state) = b.call("/api/admin/award_status", &[("id", &id)]).await;
+        if state["finished"] == true {
+            finished = state;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!((finished["checked"].as_u64(), finished["awarded"].as_u64()), (Some(3), Some(1)), "{finished}");
+    let achievement = mongodb::bson::oid::ObjectId::parse_str(&id).unwrap();
+    assert_eq!(
+        app.db
+            .collection::<Document>(USER_ACHIEVEMENTS)
+            .count_documents(doc! { "achievement": achievement })
+            .await
+            .unwrap(),
+        1
+    );
+    let ada = app.db.collection::<Document>(USERS).find_one(doc! { "username": "ada_a" }).await.unwrap().unwrap();
+    assert!(ada.get_document("stats").unwrap().get_i64("totalPoints").map(|p| p >= 15).unwrap_or(true));
+
+    // Deactivated, it cannot be awarded; the form keeps the criteria for editing.
+    assert_eq!(b.call("/api/admin/set_achievement_active", &[("id", &id), ("active", "false")]).await.0, 200);
+    let (status, body) = b.call("/api/admin/award_achievement", &[("id", &id)]).await;
+    assert_eq!((status, body["Invalid"]["id"].as_str()), (422, Some("Activate the achievement before awarding it")));
+    let (_, form) = b.call("/api/admin/achievement_form", &[("id", &id)]).await;
+    assert_eq!(form["conditions"][0]["value"], "CTF");
+    assert_eq!(form["input"]["criteria"]["targetType"], "points_earned");
+    let mut edit = fields("CTF Spirit", "50", "save");
+    edit[0] = ("id", &id);
+    assert_eq!(b.call("/api/admin/save_achievement", &edit).await.0, 200);
+    let stored =
+        app.db.collection::<Document>(ACHIEVEMENTS).find_one(doc! { "title": "CTF Spirit" }).await.unwrap().unwrap();
+    assert!(!stored.get_bool("isActive").unwrap(), "editing does not reactivate");
+    assert_eq!(stored.get_document("criteria").unwrap().get_f64("targetValue").unwrap(), 50.0);
+
+    let all = actions(&b, &[("area", "achievement")]).await;
+    assert_eq!(all, ["achievement.update", "achievement.deactivate", "achievement.award_run", "achievement.create"]);
+    for path in
+        ["/admin/achievements".to_string(), format!("/admin/achievements/{id}"), "/admin/achievements/new".into()]
+    {
+        let html = b.http.get(format!("{}{path}", app.base_url)).send().await.unwrap().text().await.unwrap();
+        assert!(!html.contains("admin-refusal") && html.contains("Achievement"), "{path}");
+    }
+}

@@ -115,14 +115,64 @@ impl Default for AchievementMetadata {
 }
 
 impl Achievement {
+    /// The stored achievement as the form input that would write it.
+    pub fn to_input(&self) -> AchievementInput {
+        use crate::model::achievement::{ConditionInput, CriteriaInput, RewardsInput};
+        let c = &self.criteria;
+        AchievementInput {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            category: self.category.as_str().into(),
+            kind: self.kind.as_str().into(),
+            criteria: CriteriaInput {
+                target_value: c.target_value,
+                target_type: c.target_type.map(|t| t.as_str().into()),
+                required_modules: c.required_modules.iter().map(|id| id.to_hex()).collect(),
+                required_phases: c.required_phases.iter().map(|id| id.to_hex()).collect(),
+                minimum_score: c.minimum_score,
+                timeframe: c.timeframe.map(|t| t.as_str().into()),
+                consecutive_days: c.consecutive_days.map(f64::from),
+                conditions: c
+                    .conditions
+                    .iter()
+                    .map(|k| ConditionInput {
+                        field: k.field.clone(),
+                        operator: k.operator.as_str().into(),
+                        value: k.value.clone().into_relaxed_extjson(),
+                    })
+                    .collect(),
+            },
+            rewards: RewardsInput {
+                points: Some(f64::from(self.rewards.points)),
+                badge: self.rewards.badge.clone(),
+                title: self.rewards.title.clone(),
+                certificate: self.rewards.certificate,
+            },
+            icon: self.icon.clone(),
+            color: Some(self.color.clone()),
+            rarity: Some(self.rarity.as_str().into()),
+            is_hidden: self.is_hidden,
+            is_active: Some(self.is_active),
+            order: Some(f64::from(self.order)),
+            difficulty: Some(self.metadata.difficulty.as_str().into()),
+        }
+    }
+
     /// The spec's `earnRate` virtual.
     pub fn earn_rate(&self) -> f64 {
         crate::model::achievement::earn_rate(self.metadata.earned_count, self.metadata.total_eligible)
     }
 }
 
-/// Validates `input` and the modules and phases it names; nothing is written on failure.
-pub async fn create(db: &Database, input: &AchievementInput) -> Result<Achievement, RepoError> {
+/// Validates `input` and the modules and phases it names into the document
+/// stored under `id`; nothing is written.
+pub async fn build(
+    db: &Database,
+    id: ObjectId,
+    input: &AchievementInput,
+    created_at: DateTime,
+    metadata: AchievementMetadata,
+) -> Result<Achievement, RepoError> {
     let v: ValidAchievement = input.validate()?;
     let required_modules = oids(&v.criteria.required_modules, "criteria.requiredModules")?;
     let required_phases = oids(&v.criteria.required_phases, "criteria.requiredPhases")?;
@@ -141,9 +191,8 @@ pub async fn create(db: &Database, input: &AchievementInput) -> Result<Achieveme
             Ok(StoredCondition { field: c.field.clone(), operator: c.operator, value })
         })
         .collect::<Result<Vec<_>, RepoError>>()?;
-    let now = DateTime::now();
-    let achievement = Achievement {
-        id: ObjectId::new(),
+    Ok(Achievement {
+        id,
         title: v.title,
         description: v.description,
         category: v.category,
@@ -165,12 +214,42 @@ pub async fn create(db: &Database, input: &AchievementInput) -> Result<Achieveme
         is_hidden: v.is_hidden,
         is_active: v.is_active,
         order: v.order,
-        metadata: AchievementMetadata { difficulty: v.difficulty, ..AchievementMetadata::default() },
-        created_at: now,
-        updated_at: now,
-    };
+        metadata: AchievementMetadata { difficulty: v.difficulty, ..metadata },
+        created_at,
+        updated_at: DateTime::now(),
+    })
+}
+
+/// Validates `input` and the modules and phases it names; nothing is written on failure.
+pub async fn create(db: &Database, input: &AchievementInput) -> Result<Achievement, RepoError> {
+    let achievement = build(db, ObjectId::new(), input, DateTime::now(), AchievementMetadata::default()).await?;
     db.collection::<Achievement>(ACHIEVEMENTS).insert_one(&achievement).await?;
     Ok(achievement)
+}
+
+/// Replaces every editable field; the earn counters are kept (and refreshed).
+pub async fn update(db: &Database, id: ObjectId, input: &AchievementInput) -> Result<Achievement, RepoError> {
+    let existing = get(db, id).await?.ok_or(RepoError::NotFound("Achievement"))?;
+    let achievement = build(db, id, input, existing.created_at, existing.metadata).await?;
+    db.collection::<Achievement>(ACHIEVEMENTS).replace_one(doc! { "_id": id }, &achievement).await?;
+    counters::refresh_achievement(db, id).await?;
+    Ok(achievement)
+}
+
+pub async fn set_active(db: &Database, id: ObjectId, active: bool) -> Result<(), RepoError> {
+    let result = db
+        .collection::<Document>(ACHIEVEMENTS)
+        .update_one(doc! { "_id": id }, doc! { "$set": { "isActive": active, "updatedAt": DateTime::now() } })
+        .await?;
+    if result.matched_count == 0 {
+        return Err(RepoError::NotFound("Achievement"));
+    }
+    Ok(())
+}
+
+/// Every achievement (inactive ones too) in display order.
+pub async fn list_all(db: &Database) -> Result<Vec<Achievement>, RepoError> {
+    Ok(db.collection::<Achievement>(ACHIEVEMENTS).find(doc! {}).sort(doc! { "order": 1 }).await?.try_collect().await?)
 }
 
 pub async fn get(db: &Database, id: ObjectId) -> Result<Option<Achievement>, RepoError> {

@@ -160,35 +160,8 @@ pub async fn evaluate_and_award(db: &Database, user_id: ObjectId, trigger: &Trig
         let facts = facts(db, &user).await?;
         let mut awarded = false;
         for a in active.iter().filter(|a| !held.contains(&a.id)) {
-            let standing = evaluate(&rule_of(a), &facts);
-            if !standing.earned {
-                continue;
-            }
-            let days = (DateTime::now().timestamp_millis() - user.created_at.timestamp_millis()) as f64 / 86_400_000.0;
-            let details = AwardDetails {
-                context: EarnedContext {
-                    trigger_type: trigger.kind,
-                    trigger_value: trigger.value.clone(),
-                    related_content: trigger.content,
-                    related_module: trigger.module,
-                    snapshot: Snapshot {
-                        user_level: user.stats.level,
-                        user_points: user.stats.total_points,
-                        user_streak: user.current_streak,
-                        modules_completed: user.stats.courses_completed,
-                        content_completed: i32::try_from(facts.content_days.len()).unwrap_or(i32::MAX),
-                    },
-                },
-                progress: AwardProgress {
-                    current_value: standing.current,
-                    target_value: Some(standing.target),
-                    percentage: standing.percentage(),
-                },
-                time_to_earn: Some((days * 10.0).round() / 10.0),
-            };
-            if let Some(award) = achievement::award(db, user_id, a, details).await? {
-                tracing::info!(target: "learning", event = "achievement_earned", user = %user_id, achievement = %a.id);
-                earned_now.push(Earned { award: award.id, achievement: a.clone() });
+            if let Some(earned) = try_award(db, &user, &facts, a, trigger).await? {
+                earned_now.push(earned);
                 awarded = true;
             }
         }
@@ -198,6 +171,77 @@ pub async fn evaluate_and_award(db: &Database, user_id: ObjectId, trigger: &Trig
         super::stats::refresh(db, user_id).await?;
     }
     Ok(earned_now)
+}
+
+/// Awards `a` to `user` if the `facts` earn it (once: the unique index
+/// decides between racing calls), with its context, progress and time to earn.
+async fn try_award(
+    db: &Database,
+    user: &User,
+    facts: &Facts,
+    a: &Achievement,
+    trigger: &Trigger,
+) -> Result<Option<Earned>, RepoError> {
+    let standing = evaluate(&rule_of(a), facts);
+    if !standing.earned {
+        return Ok(None);
+    }
+    let days = (DateTime::now().timestamp_millis() - user.created_at.timestamp_millis()) as f64 / 86_400_000.0;
+    let details = AwardDetails {
+        context: EarnedContext {
+            trigger_type: trigger.kind,
+            trigger_value: trigger.value.clone(),
+            related_content: trigger.content,
+            related_module: trigger.module,
+            snapshot: Snapshot {
+                user_level: user.stats.level,
+                user_points: user.stats.total_points,
+                user_streak: user.current_streak,
+                modules_completed: user.stats.courses_completed,
+                content_completed: i32::try_from(facts.content_days.len()).unwrap_or(i32::MAX),
+            },
+        },
+        progress: AwardProgress {
+            current_value: standing.current,
+            target_value: Some(standing.target),
+            percentage: standing.percentage(),
+        },
+        time_to_earn: Some((days * 10.0).round() / 10.0),
+    };
+    let Some(award) = achievement::award(db, user.id, a, details).await? else { return Ok(None) };
+    tracing::info!(target: "learning", event = "achievement_earned", user = %user.id, achievement = %a.id);
+    Ok(Some(Earned { award: award.id, achievement: a.clone() }))
+}
+
+/// Whether `user` (a student) earns `a` today, without awarding it (the admin preview).
+pub async fn qualifies(db: &Database, user: &User, a: &Achievement) -> Result<bool, RepoError> {
+    Ok(evaluate(&rule_of(a), &facts(db, user).await?).earned)
+}
+
+/// Awards `a` to one learner who earns it and lacks it (a retroactive run),
+/// under the learner's lock; their stats follow. Returns whether it was awarded.
+pub async fn award_retroactively(db: &Database, user_id: ObjectId, a: &Achievement) -> Result<bool, RepoError> {
+    let _guard = super::learning::lock_learner(user_id).await;
+    let Some(user) = super::user::get(db, user_id).await? else { return Ok(false) };
+    let kind = match a.kind {
+        crate::model::AchievementType::Completion => TriggerType::ModuleCompletion,
+        crate::model::AchievementType::Streak => TriggerType::StreakMilestone,
+        crate::model::AchievementType::TimeBased => TriggerType::TimeMilestone,
+        crate::model::AchievementType::Mastery => TriggerType::ScoreAchievement,
+        crate::model::AchievementType::Milestone => TriggerType::ContentCompletion,
+    };
+    let trigger = Trigger {
+        kind,
+        value: Some(mongodb::bson::Bson::String("retroactive award".into())),
+        content: None,
+        module: None,
+    };
+    let facts = facts(db, &user).await?;
+    let awarded = try_award(db, &user, &facts, a, &trigger).await?.is_some();
+    if awarded {
+        super::stats::refresh(db, user_id).await?;
+    }
+    Ok(awarded)
 }
 
 /// Marks awards as announced to the learner (`isNotified`).

@@ -3,12 +3,14 @@
 //! and the audit log. Anyone but an active administrator gets the refusal
 //! (401 or 403, with the reason) instead of a page.
 
+mod achievements;
 mod analytics;
 mod audit;
 mod catalog;
 mod editor;
 mod users;
 
+pub use achievements::{AchievementEditorPage, AdminAchievementsPage};
 pub use audit::AdminAuditPage;
 pub use catalog::AdminCatalogPage;
 pub use editor::{ModuleEditorPage, PhaseEditorPage};
@@ -153,6 +155,7 @@ pub fn AdminNav(current: &'static str) -> impl IntoView {
                 {link("overview", "/admin", "Overview")}
                 {link("catalog", "/admin/catalog", "Catalog")}
                 {link("users", "/admin/users", "Users")}
+                {link("achievements", "/admin/achievements", "Achievements")}
                 {link("audit", "/admin/audit", "Audit log")}
             </ul>
         </nav>
