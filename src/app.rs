@@ -8,9 +8,9 @@ use leptos_router::{SsrMode, path};
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
     AchievementEditorPage, AchievementsPage, AdminAchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage,
-    AdminUserPage, AdminUsersPage, CatalogPage, CertificatePage, DashboardPage, ForgotPasswordPage, HomePage,
-    LeaderboardPage, LoginPage, ModuleEditorPage, ModulePage, NotFound, PhaseEditorPage, PhasePage, PlayerPage,
-    ProfilePage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
+    AdminTransferPage, AdminUserPage, AdminUsersPage, CatalogPage, CertificatePage, DashboardPage, ForgotPasswordPage,
+    HomePage, LeaderboardPage, LoginPage, ModuleEditorPage, ModulePage, NotFound, PhaseEditorPage, PhasePage,
+    PlayerPage, ProfilePage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
 };
 
 /// The document around the app, rendered on the server only.
@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/modules/:id") view=ModuleEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/transfer") view=AdminTransferPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/achievements") view=AdminAchievementsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/achievements/:id") view=AchievementEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />

@@ -20,8 +20,8 @@ pub mod two_factor;
 
 pub use achievements::AchievementsPage;
 pub use admin::{
-    AchievementEditorPage, AdminAchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage, AdminUserPage,
-    AdminUsersPage, ModuleEditorPage, PhaseEditorPage,
+    AchievementEditorPage, AdminAchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage, AdminTransferPage,
+    AdminUserPage, AdminUsersPage, ModuleEditorPage, PhaseEditorPage,
 };
 pub use catalog::CatalogPage;
 pub use certificate::CertificatePage;

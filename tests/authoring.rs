@@ -445,3 +445,41 @@ async fn achievements_are_previewed_saved_awarded_retroactively_and_deactivated(
         assert!(!html.contains("admin-refusal") && html.contains("Achievement"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_catalog_downloads_as_a_file_for_admins_only_and_the_transfer_page_renders() {
+    let app = support::spawn_app().await;
+    foothold::seed::seed_demo(&app.db).await.unwrap();
+    let b = admin(&app).await;
+    let response = b.http.get(format!("{}/admin/catalog.json", app.base_url)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-disposition"], "attachment; filename=\"foothold-catalog.json\"");
+    let file: Value = response.json().await.unwrap();
+    assert_eq!(file["format"], "foothold-catalog");
+    assert_eq!(file["phases"].as_array().unwrap().len(), 3);
+    let module = file["phases"][0]["modules"][0]["id"].as_str().unwrap().to_string();
+    let one: Value = b
+        .http
+        .get(format!("{}/admin/catalog.json?module={module}", app.base_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["phases"][0]["modules"].as_array().unwrap().len(), 1);
+    let bad = b.http.get(format!("{}/admin/catalog.json?module=nope", app.base_url)).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    assert_eq!(actions(&b, &[("area", "module")]).await, ["module.export"]);
+
+    let anonymous = Browser::new(&app.base_url);
+    let refused = anonymous.http.get(format!("{}/admin/catalog.json", app.base_url)).send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    let student = Browser::new(&app.base_url);
+    student.register("curious_student", PASSWORD).await;
+    let refused = student.http.get(format!("{}/admin/catalog.json", app.base_url)).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+
+    let html = b.http.get(format!("{}/admin/transfer", app.base_url)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Download the whole catalog") && html.contains("Linux Command Line"), "the page renders");
+}

@@ -73,3 +73,64 @@ fn to_json(file: &crate::db::transfer::CatalogFile) -> Result<String, AppError> 
         crate::server::fail(AppError::Internal)
     })
 }
+
+/// `GET /admin/catalog.json` (and `?module=ID`): the export as a file
+/// download, for active administrators only (the same rules as the server
+/// functions; audited the same way).
+#[cfg(feature = "ssr")]
+pub async fn download(
+    axum::extract::State(state): axum::extract::State<crate::server::AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+
+    let max_age = i64::try_from(state.session_max.as_millis()).unwrap_or(i64::MAX);
+    let admin = match crate::auth::session::current_user(&state.db, &session, max_age).await {
+        Ok(Some(user)) => match crate::auth::guard::admin_refusal(&user) {
+            None => user,
+            Some(reason) => return (StatusCode::FORBIDDEN, reason).into_response(),
+        },
+        Ok(None) => return (StatusCode::UNAUTHORIZED, crate::auth::guard::SIGN_IN_FIRST).into_response(),
+        Err(err) => return (err.status(), err.to_string()).into_response(),
+    };
+    let module = query.get("module").filter(|m| !m.is_empty());
+    let exported = match module {
+        Some(raw) => match crate::db::oid(raw, "module") {
+            Ok(id) => crate::db::transfer::export_module(&state.db, id).await.map(|f| (f, Some(id))),
+            Err(err) => Err(err),
+        },
+        None => crate::db::transfer::export_catalog(&state.db).await.map(|f| (f, None)),
+    };
+    let (file, module) = match exported {
+        Ok(found) => found,
+        Err(err) => {
+            let err = AppError::from(err);
+            return (err.status(), err.to_string()).into_response();
+        }
+    };
+    let Ok(text) = file.to_json() else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal.to_string()).into_response();
+    };
+    let (phases, modules, content) = file.counts();
+    let (action, kind) = if module.is_some() { ("module.export", "module") } else { ("catalog.export", "catalog") };
+    let entry = crate::db::audit::Entry::new(action, kind, module, kind)
+        .detail(format!("{phases} phase(s), {modules} module(s), {content} content item(s), downloaded"));
+    if let Err(err) = crate::db::audit::record(&state.db, admin.id, &admin.username, entry).await {
+        let err = AppError::from(err);
+        return (err.status(), err.to_string()).into_response();
+    }
+    let name = match module {
+        Some(id) => format!("foothold-module-{id}.json"),
+        None => "foothold-catalog.json".into(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        text,
+    )
+        .into_response()
+}

@@ -8,12 +8,14 @@ mod analytics;
 mod audit;
 mod catalog;
 mod editor;
+mod transfer;
 mod users;
 
 pub use achievements::{AchievementEditorPage, AdminAchievementsPage};
 pub use audit::AdminAuditPage;
 pub use catalog::AdminCatalogPage;
 pub use editor::{ModuleEditorPage, PhaseEditorPage};
+pub use transfer::AdminTransferPage;
 pub use users::{AdminUserPage, AdminUsersPage};
 
 use leptos::prelude::*;
@@ -156,6 +158,7 @@ pub fn AdminNav(current: &'static str) -> impl IntoView {
                 {link("catalog", "/admin/catalog", "Catalog")}
                 {link("users", "/admin/users", "Users")}
                 {link("achievements", "/admin/achievements", "Achievements")}
+                {link("transfer", "/admin/transfer", "Import and export")}
                 {link("audit", "/admin/audit", "Audit log")}
             </ul>
         </nav>
