@@ -207,6 +207,22 @@ async fn prerequisites_must_resolve_in_the_file_or_the_database() {
 }
 
 #[tokio::test]
+async fn prerequisite_cycles_through_the_file_and_the_database_are_refused_once() {
+    let db = seeded().await;
+    let mut file = transfer::export_catalog(&db).await.unwrap();
+    // Web Security already needs Foundations; Foundations needing Web Security closes a loop.
+    let web = file.phases[1].id.clone();
+    assert_eq!(file.phases[1].phase.prerequisites, [file.phases[0].id.clone()], "the demo's chain");
+    file.phases[0].phase.prerequisites = vec![web];
+    let before = counts(&db).await;
+    let report = transfer::import(&db, &file, false).await.unwrap();
+    assert_eq!(report.errors.len(), 1, "one cycle, one message: {:?}", report.errors);
+    assert_eq!(report.errors[0].path, "phases[0].prerequisites");
+    assert_eq!(report.errors[0].message, "This would make a cycle: “Foundations” → “Web Security” → “Foundations”");
+    assert_eq!(counts(&db).await, before, "nothing written");
+}
+
+#[tokio::test]
 async fn an_unknown_format_or_version_is_refused() {
     let db = empty().await;
     let mut file = transfer::export_catalog(&seeded().await).await.unwrap();

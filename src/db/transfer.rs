@@ -393,6 +393,13 @@ async fn plan(db: &Database, file: &CatalogFile) -> Result<Plan, RepoError> {
         m.action = action(stored_modules.get(&m.id).map(|s| s.to_input().validate()), &valid);
     }
 
+    let phase_edges: Vec<Edges> =
+        plan.phases.iter().map(|p| (p.path.clone(), p.id, p.input.title.clone(), p.prerequisites.clone())).collect();
+    refuse_cycles(db, PHASES, &phase_edges, &mut plan.problems).await?;
+    let module_edges: Vec<Edges> =
+        plan.modules.iter().map(|m| (m.path.clone(), m.id, m.input.title.clone(), m.prerequisites.clone())).collect();
+    refuse_cycles(db, MODULES, &module_edges, &mut plan.problems).await?;
+
     for c in &mut plan.content {
         let Some(valid) = check(&c.path, c.input.validate(), &mut plan.problems) else { continue };
         c.action = action(stored_content.get(&c.id).map(|s| s.to_input().validate()), &valid);
@@ -504,6 +511,55 @@ fn prerequisites(
         }
     }
     resolved
+}
+
+/// A planned phase or module: its path in the file, id, title and resolved prerequisites.
+type Edges = (String, ObjectId, String, Vec<ObjectId>);
+
+/// Refuses prerequisites that would form a cycle once the file is in (the
+/// stored graph with the file's documents laid over it), once per cycle.
+async fn refuse_cycles(
+    db: &Database,
+    collection: &str,
+    planned: &[Edges],
+    problems: &mut Vec<ImportProblem>,
+) -> Result<(), RepoError> {
+    let stored: Vec<Document> = db
+        .collection::<Document>(collection)
+        .find(doc! {})
+        .projection(doc! { "title": 1, "prerequisites": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    let mut graph: HashMap<ObjectId, (String, Vec<ObjectId>)> = stored
+        .iter()
+        .filter_map(|d| {
+            let prerequisites = d
+                .get_array("prerequisites")
+                .map(|a| a.iter().filter_map(|p| p.as_object_id()).collect())
+                .unwrap_or_default();
+            Some((d.get_object_id("_id").ok()?, (d.get_str("title").unwrap_or("?").to_string(), prerequisites)))
+        })
+        .collect();
+    for (_, id, title, prerequisites) in planned {
+        graph.insert(*id, (title.clone(), prerequisites.clone()));
+    }
+    let mut reported: HashSet<Vec<ObjectId>> = HashSet::new();
+    for (path, id, ..) in planned {
+        let of = |k: &ObjectId| graph.get(k).map(|(_, p)| p.clone()).unwrap_or_default();
+        let Some(cycle) = crate::domain::gating::find_cycle(id, of) else { continue };
+        let mut members = cycle[..cycle.len() - 1].to_vec();
+        members.sort();
+        if reported.insert(members) {
+            let names: Vec<String> =
+                cycle.iter().map(|k| graph.get(k).map_or_else(|| k.to_hex(), |(t, _)| format!("“{t}”"))).collect();
+            problems.push(problem(
+                format!("{path}.prerequisites"),
+                format!("This would make a cycle: {}", names.join(" → ")),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Create when nothing is stored under the id; unchanged when the stored
