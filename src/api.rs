@@ -11,6 +11,7 @@ pub mod auth;
 pub mod authoring;
 pub mod catalog;
 pub mod certificates;
+pub mod content_authoring;
 pub mod dashboard;
 pub mod leaderboard;
 pub mod learn;

@@ -12,6 +12,7 @@ use crate::pages::{
     HomePage, LeaderboardPage, LoginPage, ModuleEditorPage, ModulePage, NotFound, PhaseEditorPage, PhasePage,
     PlayerPage, ProfilePage, RegisterPage, ResetPasswordPage, SettingsPage, TwoFactorLoginPage,
 };
+use crate::pages::{ContentEditorPage, ModuleContentPage};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -79,6 +80,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/catalog") view=AdminCatalogPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/phases/:id") view=PhaseEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/modules/:id") view=ModuleEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/modules/:id/content") view=ModuleContentPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/content/:id") view=ContentEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/transfer") view=AdminTransferPage ssr=SsrMode::Async />

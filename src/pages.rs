@@ -23,6 +23,7 @@ pub use admin::{
     AchievementEditorPage, AdminAchievementsPage, AdminAuditPage, AdminCatalogPage, AdminPage, AdminTransferPage,
     AdminUserPage, AdminUsersPage, ModuleEditorPage, PhaseEditorPage,
 };
+pub use admin::{ContentEditorPage, ModuleContentPage};
 pub use catalog::CatalogPage;
 pub use certificate::CertificatePage;
 pub use dashboard::DashboardPage;

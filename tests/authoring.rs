@@ -160,7 +160,7 @@ async fn admins_build_phases_and_modules_in_a_dense_order_and_every_change_is_au
     assert_eq!(b.call("/api/admin/delete", &[("kind", "module"), ("id", &m1)]).await.0, 200);
     assert_eq!(orders(&app, MODULES, in_alpha).await, [("Two, renamed".into(), 1)], "renumbered");
     let (status, body) = b.call("/api/admin/delete", &[("kind", "planet"), ("id", &a)]).await;
-    assert_eq!((status, message(&body, "kind")), (422, "Choose phase or module".into()));
+    assert_eq!((status, message(&body, "kind")), (422, "Choose phase, module or content".into()));
 
     // The audit log has every change, newest first, with before and after.
     let all = actions(&b, &[]).await;

@@ -157,10 +157,10 @@ mod ssr {
     }
 
     fn set_run(id: &str, change: impl FnOnce(&mut AwardRun)) {
-        if let Ok(mut runs) = RUNS.lock() {
-            if let Some((_, run)) = runs.iter_mut().find(|(k, _)| k == id) {
-                change(run);
-            }
+        if let Ok(mut runs) = RUNS.lock()
+            && let Some((_, run)) = runs.iter_mut().find(|(k, _)| k == id)
+        {
+            change(run);
         }
     }
 

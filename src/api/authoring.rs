@@ -109,7 +109,7 @@ pub async fn save_module(
     Ok(saved)
 }
 
-/// Activates or deactivates a phase or module (`kind`: `phase` or `module`).
+/// Activates or deactivates a phase, module or content item (`kind`: `phase`, `module` or `content`).
 #[server(endpoint = "admin/set_active")]
 pub async fn set_active(
     #[server(default)] kind: String,
@@ -127,7 +127,7 @@ pub async fn set_featured(#[server(default)] id: String, #[server(default)] feat
     ssr::set_featured(&db, &admin, &id, featured).await.map_err(crate::server::fail)
 }
 
-/// Moves a phase or module one place `up` or `down` among its siblings.
+/// Moves a phase, module or content item one place `up` or `down` among its siblings.
 #[server(endpoint = "admin/move")]
 pub async fn move_item(
     #[server(default)] kind: String,
@@ -138,7 +138,7 @@ pub async fn move_item(
     ssr::move_item(&db, &admin, &kind, &id, &direction).await.map_err(crate::server::fail)
 }
 
-/// Deletes a phase or module, refusing (with the reason) when that would orphan data.
+/// Deletes a phase, module or content item, refusing (with the reason) when that would orphan data.
 #[server(endpoint = "admin/delete")]
 pub async fn delete_item(#[server(default)] kind: String, #[server(default)] id: String) -> Result<(), AppError> {
     let (db, admin) = ssr::admin().await?;
@@ -332,17 +332,22 @@ mod ssr {
         Ok(module_id.to_hex())
     }
 
-    /// `phase` or `module`, or a field message.
+    /// `phase`, `module` or `content`, or a field message.
     fn kind(kind: &str) -> Result<&'static str, AppError> {
         match kind {
             "phase" => Ok("phase"),
             "module" => Ok("module"),
-            _ => Err(crate::db::error::RepoError::field("kind", "Choose phase or module").into()),
+            "content" => Ok("content"),
+            _ => Err(crate::db::error::RepoError::field("kind", "Choose phase, module or content").into()),
         }
     }
 
     async fn title_of(db: &Database, kind: &str, item: ObjectId) -> Result<(String, Document), AppError> {
-        let collection = if kind == "phase" { PHASES } else { MODULES };
+        let collection = match kind {
+            "phase" => PHASES,
+            "content" => crate::db::collections::CONTENTS,
+            _ => MODULES,
+        };
         let found = db
             .collection::<Document>(collection)
             .find_one(doc! { "_id": item })
@@ -361,10 +366,11 @@ mod ssr {
         let kind = kind(kind_raw)?;
         let item = id(raw, "id")?;
         let (title, before) = title_of(db, kind, item).await?;
-        if kind == "phase" {
-            crate::db::phase::set_active(db, item, active).await?;
-        } else {
-            crate::db::module::set_active(db, item, active).await?;
+        match kind {
+            "phase" => crate::db::phase::set_active(db, item, active).await?,
+            // Refreshes the module's (and phase's) counters, which count active items only.
+            "content" => crate::db::content::set_active(db, item, active).await?,
+            _ => crate::db::module::set_active(db, item, active).await?,
         }
         let action = format!("{kind}.{}", if active { "activate" } else { "deactivate" });
         let (_, after) = title_of(db, kind, item).await?;
@@ -397,8 +403,9 @@ mod ssr {
             _ => return Err(crate::db::error::RepoError::field("direction", "Choose up or down").into()),
         };
         let (title, before) = title_of(db, kind, item).await?;
-        let siblings = match before.get_object_id("phase") {
-            Ok(phase) if kind == "module" => Siblings::ModulesOf(phase),
+        let siblings = match (kind, before.get_object_id("phase"), before.get_object_id("module")) {
+            ("module", Ok(phase), _) => Siblings::ModulesOf(phase),
+            ("content", _, Ok(module)) => Siblings::ContentOf(module),
             _ => Siblings::Phases,
         };
         crate::db::structure::shift(db, siblings, item, by).await?;
@@ -414,6 +421,21 @@ mod ssr {
         if kind == "phase" {
             crate::db::phase::delete(db, item).await?;
             crate::db::structure::normalise(db, Siblings::Phases, None).await?;
+        } else if kind == "content" {
+            // Progress documents (and the enrollments' percentages built on
+            // them) would point at nothing; deactivating keeps them whole.
+            let learners = crate::db::content::progress_count(db, item).await?;
+            if learners > 0 {
+                return Err(crate::db::error::RepoError::field(
+                    "content",
+                    format!("{learners} learner(s) have progress on this item; deactivate it instead"),
+                )
+                .into());
+            }
+            crate::db::content::delete(db, item).await?;
+            if let Ok(module) = before.get_object_id("module") {
+                crate::db::structure::normalise(db, Siblings::ContentOf(module), None).await?;
+            }
         } else {
             crate::db::module::delete(db, item).await?;
             if let Ok(phase) = before.get_object_id("phase") {

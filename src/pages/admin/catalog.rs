@@ -11,13 +11,13 @@ use crate::components::form::form_error;
 
 const SMALL: &str = "rounded border border-line px-2 py-0.5 text-xs hover:border-brand disabled:opacity-50";
 
-/// The row actions, shared by every row of the page.
+/// The row actions, shared by every row of the page (and of the content list).
 #[derive(Clone, Copy)]
-struct Actions {
-    moves: ServerAction<MoveItem>,
-    active: ServerAction<SetActive>,
-    featured: ServerAction<SetFeatured>,
-    delete: ServerAction<DeleteItem>,
+pub(super) struct Actions {
+    pub(super) moves: ServerAction<MoveItem>,
+    pub(super) active: ServerAction<SetActive>,
+    pub(super) featured: ServerAction<SetFeatured>,
+    pub(super) delete: ServerAction<DeleteItem>,
 }
 
 #[component]
@@ -108,6 +108,7 @@ fn ModuleLine(m: ModuleRow, first: bool, last: bool, actions: Actions) -> impl I
             <span class="font-mono text-sm text-muted">{m.order}</span>
             <a href=format!("/admin/modules/{}", m.id) class="font-medium hover:text-brand">{m.title.clone()}</a>
             <span class="text-xs text-muted">{format!("{} · {} items", m.difficulty.label(), m.content_count)}</span>
+            <a href=format!("/admin/modules/{}/content", m.id) class="text-sm text-brand underline" aria-label=format!("Content of “{}”", m.title)>"Content"</a>
             {m.is_featured.then(|| view! { <span class="rounded bg-brand/20 px-2 text-xs text-brand">"featured"</span> })}
             {(!m.is_active).then(|| view! { <span class="rounded bg-surface-2 px-2 text-xs">"inactive"</span> })}
             <div class="ml-auto flex flex-wrap gap-1">
@@ -119,7 +120,7 @@ fn ModuleLine(m: ModuleRow, first: bool, last: bool, actions: Actions) -> impl I
 
 /// Up, down, activate, feature (modules) and delete (behind a confirmation).
 #[component]
-fn RowActions(
+pub(super) fn RowActions(
     kind: &'static str,
     id: String,
     title: String,

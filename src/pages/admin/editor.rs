@@ -112,9 +112,17 @@ fn ModuleEditor(f: ModuleForm) -> impl IntoView {
     let phases: Vec<(String, String)> = f.phases.into_iter().map(|c| (c.id, c.title)).collect();
     let modules: Vec<(String, String)> = f.modules.into_iter().map(|c| (c.id, c.title)).collect();
     let settings = input.settings.clone();
+    let content_link = f.id.clone().map(|id| {
+        view! {
+            <p class="mb-4 text-sm">
+                <a href=format!("/admin/modules/{id}/content") class="text-brand underline">"Content of this module"</a>
+            </p>
+        }
+    });
     view! {
         <Title text=heading.clone() />
         <h1 class="mb-4 text-3xl font-bold">{heading}</h1>
+        {content_link}
         <ActionForm action=save attr:class=CARD attr:data-testid="module-form">
             <input type="hidden" name="id" value=f.id.unwrap_or_default() />
             <Field name="form[title]" id="title" label="Title" required=true value=input.title maxlength=100 error=error("title") />
