@@ -99,6 +99,25 @@ pub async fn first_missing(
     Ok(ids.iter().position(|id| !found.contains(id)))
 }
 
+/// `(id, title)` of the documents of `collection` matching `filter`, sorted by `sort`.
+pub async fn titles(
+    db: &Database,
+    collection: &str,
+    filter: mongodb::bson::Document,
+    sort: mongodb::bson::Document,
+) -> mongodb::error::Result<Vec<(mongodb::bson::oid::ObjectId, String)>> {
+    use futures::TryStreamExt;
+    let docs: Vec<mongodb::bson::Document> = db
+        .collection::<mongodb::bson::Document>(collection)
+        .find(filter)
+        .sort(sort)
+        .projection(doc! { "title": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(docs.iter().filter_map(|d| Some((d.get_object_id("_id").ok()?, d.get_str("title").ok()?.to_string()))).collect())
+}
+
 /// Removes a deleted phase or module from the `prerequisites` of the others in `collection`.
 pub async fn forget_prerequisite(
     db: &Database,

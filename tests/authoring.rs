@@ -9,17 +9,12 @@ use mongodb::bson::{Document, doc};
 use serde_json::Value;
 use support::{Browser, TestApp};
 
-use foothold::auth::bootstrap::create_admin;
 use foothold::db::collections::{MODULES, PHASES};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 
 async fn admin(app: &TestApp) -> Browser {
-    create_admin(&app.db, "root_admin", "root@example.com", PASSWORD).await.unwrap();
-    let b = Browser::new(&app.base_url);
-    let signed_in = b.post("/api/auth/login", &[("login", "root_admin"), ("password", PASSWORD)]).await;
-    assert_eq!(signed_in.status(), 302);
-    b
+    support::first_admin(app, PASSWORD).await
 }
 
 async fn save_phase(b: &Browser, id: &str, fields: &[(&str, &str)]) -> (u16, Value) {

@@ -15,18 +15,13 @@ use support::{Browser, TestApp};
 use foothold::api::content_authoring::{
     QuestionDraft, QuizDraft, at_draft_positions, game_data_from_json, quiz_from_draft,
 };
-use foothold::auth::bootstrap::create_admin;
 use foothold::db::collections::{CONTENTS, MODULES};
 use foothold::model::{FieldErrors, GameType};
 
 const PASSWORD: &str = "a long and unusual passphrase";
 
 async fn admin(app: &TestApp) -> Browser {
-    create_admin(&app.db, "root_admin", "root@example.com", PASSWORD).await.unwrap();
-    let b = Browser::new(&app.base_url);
-    let signed_in = b.post("/api/auth/login", &[("login", "root_admin"), ("password", PASSWORD)]).await;
-    assert_eq!(signed_in.status(), 302);
-    b
+    support::first_admin(app, PASSWORD).await
 }
 
 /// Calls a server function with owned form values.

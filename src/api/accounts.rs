@@ -120,7 +120,6 @@ pub async fn end_user_sessions(#[server(default)] user_id: String) -> Result<(),
 mod ssr {
     use std::collections::HashMap;
 
-    use futures::TryStreamExt;
     use mongodb::Database;
     use mongodb::bson::oid::ObjectId;
     use mongodb::bson::{DateTime, Document, doc};
@@ -202,16 +201,8 @@ mod ssr {
         let now = DateTime::now();
         let enrollments = crate::db::enrollment::list_for_user(db, u.id).await?;
         let ids: Vec<ObjectId> = enrollments.iter().map(|e| e.module).collect();
-        let titles: HashMap<ObjectId, String> = db
-            .collection::<Document>(MODULES)
-            .find(doc! { "_id": { "$in": ids } })
-            .projection(doc! { "title": 1 })
-            .await?
-            .try_collect::<Vec<Document>>()
-            .await?
-            .iter()
-            .filter_map(|d| Some((d.get_object_id("_id").ok()?, d.get_str("title").ok()?.to_string())))
-            .collect();
+        let titles: HashMap<ObjectId, String> =
+            crate::db::titles(db, MODULES, doc! { "_id": { "$in": ids } }, doc! {}).await?.into_iter().collect();
         let mut rows: Vec<EnrollmentRow> = enrollments
             .iter()
             .map(|e| EnrollmentRow {

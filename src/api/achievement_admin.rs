@@ -141,7 +141,6 @@ mod ssr {
     use mongodb::bson::{DateTime, Document, doc};
 
     use super::{AchievementForm, AchievementRow, AwardRun, ConditionDraft, PREVIEW_LIMIT, Preview};
-    use crate::api::authoring::Choice;
     use crate::db::achievement::{Achievement, AchievementMetadata};
     use crate::db::audit::Entry;
     use crate::db::collections::{MODULES, PHASES, USERS};
@@ -182,23 +181,6 @@ mod ssr {
                 is_active: a.is_active,
                 is_hidden: a.is_hidden,
                 earned: a.metadata.earned_count,
-            })
-            .collect())
-    }
-
-    async fn choices(db: &Database, collection: &str) -> Result<Vec<Choice>, AppError> {
-        let docs: Vec<Document> = db
-            .collection::<Document>(collection)
-            .find(doc! {})
-            .sort(doc! { "order": 1 })
-            .projection(doc! { "title": 1 })
-            .await?
-            .try_collect()
-            .await?;
-        Ok(docs
-            .iter()
-            .filter_map(|d| {
-                Some(Choice { id: d.get_object_id("_id").ok()?.to_hex(), title: d.get_str("title").ok()?.into() })
             })
             .collect())
     }
@@ -263,8 +245,8 @@ mod ssr {
             id: found.map(|i| i.to_hex()),
             input,
             conditions,
-            modules: choices(db, MODULES).await?,
-            phases: choices(db, PHASES).await?,
+            modules: crate::api::authoring::choices(db, MODULES, None).await?,
+            phases: crate::api::authoring::choices(db, PHASES, None).await?,
             run: found.and_then(|i| run_of(&i.to_hex())),
         })
     }

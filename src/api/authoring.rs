@@ -146,6 +146,9 @@ pub async fn delete_item(#[server(default)] kind: String, #[server(default)] id:
 }
 
 #[cfg(feature = "ssr")]
+pub use ssr::choices;
+
+#[cfg(feature = "ssr")]
 mod ssr {
     use futures::TryStreamExt;
     use mongodb::Database;
@@ -206,22 +209,13 @@ mod ssr {
         })
     }
 
-    async fn choices(db: &Database, collection: &str, except: Option<ObjectId>) -> Result<Vec<Choice>, AppError> {
-        let docs: Vec<Document> = db
-            .collection::<Document>(collection)
-            .find(doc! {})
-            .sort(doc! { "order": 1, "title": 1 })
-            .projection(doc! { "_id": 1, "title": 1 })
+    /// Phases or modules (all but `except`) for a form's pickers, in order.
+    pub async fn choices(db: &Database, collection: &str, except: Option<ObjectId>) -> Result<Vec<Choice>, AppError> {
+        Ok(crate::db::titles(db, collection, doc! {}, doc! { "order": 1, "title": 1 })
             .await?
-            .try_collect()
-            .await?;
-        Ok(docs
-            .iter()
-            .filter_map(|d| {
-                let id = d.get_object_id("_id").ok()?;
-                (Some(id) != except)
-                    .then(|| Choice { id: id.to_hex(), title: d.get_str("title").unwrap_or("?").into() })
-            })
+            .into_iter()
+            .filter(|(id, _)| Some(*id) != except)
+            .map(|(id, title)| Choice { id: id.to_hex(), title })
             .collect())
     }
 

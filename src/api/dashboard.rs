@@ -75,16 +75,8 @@ mod ssr {
         let level = crate::domain::points::level_for(user.stats.total_points);
         let enrollments = crate::db::enrollment::list_for_user(db, user.id).await?;
         let module_ids: Vec<ObjectId> = enrollments.iter().map(|e| e.module).collect();
-        let module_titles: HashMap<ObjectId, String> = db
-            .collection::<Document>(MODULES)
-            .find(doc! { "_id": { "$in": module_ids } })
-            .projection(doc! { "title": 1 })
-            .await?
-            .try_collect::<Vec<Document>>()
-            .await?
-            .iter()
-            .filter_map(|d| Some((d.get_object_id("_id").ok()?, d.get_str("title").ok()?.to_string())))
-            .collect();
+        let module_titles: HashMap<ObjectId, String> =
+            crate::db::titles(db, MODULES, doc! { "_id": { "$in": module_ids } }, doc! {}).await?.into_iter().collect();
         let mut sorted = enrollments.clone();
         sorted.sort_by_key(|e| std::cmp::Reverse(e.last_accessed_at.timestamp_millis()));
         let modules: Vec<EnrolledModule> = sorted

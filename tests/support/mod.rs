@@ -209,3 +209,14 @@ impl Browser {
         (!value.is_null()).then_some(value)
     }
 }
+
+/// Creates the first administrator (as `foothold create-admin` does) and signs them in.
+pub async fn first_admin(app: &TestApp, password: &str) -> Browser {
+    foothold::auth::bootstrap::create_admin(&app.db, "root_admin", "root@example.com", password)
+        .await
+        .expect("create the first administrator");
+    let b = Browser::new(&app.base_url);
+    let signed_in = b.post("/api/auth/login", &[("login", "root_admin"), ("password", password)]).await;
+    assert_eq!(signed_in.status(), 302, "the first administrator signs in");
+    b
+}
