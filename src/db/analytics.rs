@@ -163,11 +163,16 @@ pub async fn compute(db: &Database) -> Result<Overview, RepoError> {
         if done {
             times.entry(content).or_default().push(number(p, "timeSpent.total").unwrap_or(0.0) / 60.0);
         }
-        let recent = p.get_datetime("lastAccessedAt").is_ok_and(|d| d.timestamp_millis() >= since);
-        if recent && let Ok(sessions) = p.get_document("timeSpent").and_then(|t| t.get_array("sessions")) {
-            for s in sessions.iter().filter_map(|s| s.as_document()) {
-                if let Ok(end) = s.get_datetime("endTime") {
-                    activity.push((user, end.timestamp_millis()));
+        // A learner is active on a day they studied (a session ended), or
+        // touched an item at all (a quiz submitted, a lab answered).
+        let last = p.get_datetime("lastAccessedAt").map(|d| d.timestamp_millis()).unwrap_or(0);
+        if last >= since {
+            activity.push((user, last));
+            if let Ok(sessions) = p.get_document("timeSpent").and_then(|t| t.get_array("sessions")) {
+                for s in sessions.iter().filter_map(|s| s.as_document()) {
+                    if let Ok(end) = s.get_datetime("endTime") {
+                        activity.push((user, end.timestamp_millis()));
+                    }
                 }
             }
         }
