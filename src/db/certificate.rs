@@ -5,6 +5,12 @@
 //! enrollment (see `learning::refresh_enrollment`), so a crash cannot leave
 //! a completed module without its certificate; `foothold rebuild` issues any
 //! that are missing (for example after a module became eligible).
+//!
+//! Which id an enrollment gets is decided once, by inserting a claim keyed
+//! by the enrollment's id into `certificate_claims` (Foothold's collection):
+//! FerretDB 1.24 updates are not isolated, so two app instances completing
+//! the same enrollment could otherwise each write their own id; the unique
+//! `_id` makes the second insert fail and read the first one's claim.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use mongodb::Database;
@@ -27,6 +33,34 @@ pub fn new_certificate(now: DateTime) -> Certificate {
         issued_at: Some(now),
         download_url: Some(download_path(&id, "pdf")),
         certificate_id: Some(id),
+    }
+}
+
+pub const CLAIMS: &str = "certificate_claims";
+
+/// The certificate of `enrollment`: the one already claimed, or a new one
+/// claimed now (racing callers all get the same).
+pub async fn claim(db: &Database, enrollment: ObjectId, now: DateTime) -> Result<Certificate, RepoError> {
+    let claims = db.collection::<Document>(CLAIMS);
+    let read = |d: Document| Certificate {
+        issued: true,
+        issued_at: d.get_datetime("issuedAt").ok().copied(),
+        certificate_id: d.get_str("certificateId").ok().map(str::to_string),
+        download_url: d.get_str("certificateId").ok().map(|id| download_path(id, "pdf")),
+    };
+    if let Some(existing) = claims.find_one(doc! { "_id": enrollment }).await? {
+        return Ok(read(existing));
+    }
+    let fresh = new_certificate(now);
+    let claim = doc! { "_id": enrollment, "certificateId": fresh.certificate_id.clone(), "issuedAt": now };
+    match claims.insert_one(claim).await {
+        Ok(_) => Ok(fresh),
+        Err(err) if super::error::is_duplicate_key(&err) => claims
+            .find_one(doc! { "_id": enrollment })
+            .await?
+            .map(read)
+            .ok_or(RepoError::NotFound("The certificate claim")),
+        Err(err) => Err(err.into()),
     }
 }
 

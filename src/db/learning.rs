@@ -680,32 +680,14 @@ pub async fn refresh_enrollment(
         set.insert("completedAt", now);
     }
     let completed = completes || enrollment.status == EnrollmentStatus::Completed;
-    let issue = if completed && !enrollment.certificate.issued && certificate_eligible(db, module).await? {
-        Some(super::certificate::new_certificate(now))
-    } else {
-        None
-    };
-    let enrollments = db.collection::<Document>(ENROLLMENTS);
-    match issue {
-        Some(certificate) => {
-            let mut with_certificate = set.clone();
-            with_certificate.extend(super::certificate::fields(&certificate));
-            let unissued = doc! { "_id": enrollment.id, "certificate.issued": { "$ne": true } };
-            let written = enrollments.update_one(unissued, doc! { "$set": with_certificate }).await?;
-            if written.matched_count == 1 {
-                enrollment.certificate = certificate;
-            } else {
-                // Another instance issued it first: keep theirs, the id may already be printed.
-                enrollments.update_one(doc! { "_id": enrollment.id }, doc! { "$set": set }).await?;
-                if let Some(stored) = super::enrollment::get(db, user, module).await? {
-                    enrollment.certificate = stored.certificate;
-                }
-            }
-        }
-        None => {
-            enrollments.update_one(doc! { "_id": enrollment.id }, doc! { "$set": set }).await?;
-        }
+    if completed && !enrollment.certificate.issued && certificate_eligible(db, module).await? {
+        // The claim decides the id once, even for racing instances; writing it
+        // with the completion keeps both in one document write.
+        let certificate = super::certificate::claim(db, enrollment.id, now).await?;
+        set.extend(super::certificate::fields(&certificate));
+        enrollment.certificate = certificate;
     }
+    db.collection::<Document>(ENROLLMENTS).update_one(doc! { "_id": enrollment.id }, doc! { "$set": set }).await?;
     enrollment.progress.percentage = summary.percentage;
     enrollment.progress.completed_content = summary.completed;
     enrollment.progress.total_content = summary.total;
