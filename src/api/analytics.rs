@@ -38,6 +38,14 @@ pub struct AchievementRate {
     pub rate: f64,
 }
 
+/// The analytics as the overview shows them: the latest computed numbers
+/// (none before the first computation ends) and whether newer ones are coming.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalyticsState {
+    pub analytics: Option<Analytics>,
+    pub computing: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analytics {
     /// `YYYY-MM-DD HH:MM:SS` UTC.
@@ -59,16 +67,25 @@ pub struct Analytics {
     pub levels: Vec<(String, f64)>,
 }
 
-/// The analytics, recomputed when `fresh` (otherwise at most a few minutes old).
+/// The analytics: recomputed when `fresh` or older than a few minutes, in
+/// the background; the answer waits at most two seconds for the new numbers.
 #[server(endpoint = "admin/analytics")]
-pub async fn get_analytics(#[server(default)] fresh: bool) -> Result<Analytics, AppError> {
+pub async fn get_analytics(#[server(default)] fresh: bool) -> Result<AnalyticsState, AppError> {
     crate::auth::guard::require_active_admin().await?;
     let db = crate::server::state()?.db;
-    let o = crate::db::analytics::overview(&db, fresh).await.map_err(|e| crate::server::fail(e.into()))?;
+    let snapshot = crate::db::analytics::overview(&db, fresh).await.map_err(|message| {
+        tracing::warn!(error = %message, "analytics unavailable");
+        crate::server::fail(AppError::Unavailable)
+    })?;
+    Ok(AnalyticsState { analytics: snapshot.overview.map(view), computing: snapshot.computing })
+}
+
+#[cfg(feature = "ssr")]
+fn view(o: crate::db::analytics::Overview) -> Analytics {
     let as_f64 = |days: Vec<(String, u64)>| days.into_iter().map(|(d, n)| (d, n as f64)).collect();
     let per_learner =
         |n: u64, started: u64| if started == 0 { 0.0 } else { (n as f64 / started as f64 * 10.0).round() / 10.0 };
-    Ok(Analytics {
+    Analytics {
         computed_at: o
             .computed_at
             .try_to_rfc3339_string()
@@ -117,5 +134,5 @@ pub async fn get_analytics(#[server(default)] fresh: bool) -> Result<Analytics, 
             .map(|(title, rarity, earned, eligible, rate)| AchievementRate { title, rarity, earned, eligible, rate })
             .collect(),
         levels: o.levels.into_iter().map(|(level, n)| (format!("L{level}"), n as f64)).collect(),
-    })
+    }
 }

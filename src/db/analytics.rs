@@ -4,8 +4,10 @@
 //! enrollments, one of the progress documents (only the fields needed), one
 //! of the students and one of the achievements.
 //!
-//! A full computation reads every progress document, so the result is kept
-//! for [`CACHE_SECONDS`] per process; the page says when it was computed.
+//! A full computation reads every progress document (30+ s on the default
+//! synthetic data set in a debug build), so it runs in the background and
+//! its result is kept for [`CACHE_SECONDS`] per process; the page shows the
+//! last result, when it was computed, and whether a newer one is coming.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -61,25 +63,102 @@ pub struct StuckItem {
     pub score: f64,
 }
 
-/// The last overview computed per database (one in production; tests run several apps in one process).
-static CACHE: Mutex<Vec<(String, Instant, Overview)>> = Mutex::new(Vec::new());
+/// Per database (one in production; tests run several apps in one
+/// process): the last overview computed, when, and whether a computation is
+/// running. Computations run in the background, so a request never waits
+/// longer than [`WAIT`] and a slow one is never cancelled by a request timeout.
+struct Slot {
+    name: String,
+    last: Option<(Instant, Overview)>,
+    running: bool,
+    error: Option<String>,
+}
 
-/// The overview, from the cache when it is fresh (unless `fresh`).
-pub async fn overview(db: &Database, fresh: bool) -> Result<Overview, RepoError> {
+static SLOTS: Mutex<Vec<Slot>> = Mutex::new(Vec::new());
+
+/// How long a request waits for a computation it started before answering
+/// with the previous overview (small catalogs finish well within it).
+pub const WAIT: Duration = Duration::from_secs(2);
+
+/// What the overview request gets: the freshest overview there is (none
+/// before the first computation ends) and whether a newer one is being computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub overview: Option<Overview>,
+    pub computing: bool,
+}
+
+fn with_slot<T>(name: &str, f: impl FnOnce(&mut Slot) -> T) -> Option<T> {
+    let mut slots = SLOTS.lock().ok()?;
+    if !slots.iter().any(|s| s.name == name) {
+        slots.push(Slot { name: name.to_string(), last: None, running: false, error: None });
+    }
+    slots.iter_mut().find(|s| s.name == name).map(f)
+}
+
+/// Starts a computation for `db` unless one is running; true when this call started it.
+pub fn start(db: &Database) -> bool {
     let name = db.name().to_string();
-    if !fresh
-        && let Ok(cache) = CACHE.lock()
-        && let Some((_, at, cached)) = cache.iter().find(|(n, ..)| *n == name)
-        && at.elapsed() < Duration::from_secs(CACHE_SECONDS)
-    {
-        return Ok(cached.clone());
+    let started = with_slot(&name, |slot| {
+        if slot.running {
+            false
+        } else {
+            slot.running = true;
+            slot.error = None;
+            true
+        }
+    })
+    .unwrap_or(false);
+    if started {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let result = compute(&db).await;
+            with_slot(&name, |slot| {
+                slot.running = false;
+                match result {
+                    Ok(overview) => slot.last = Some((Instant::now(), overview)),
+                    Err(err) => {
+                        tracing::error!(error = %err, "computing the analytics failed");
+                        slot.error = Some(err.to_string());
+                    }
+                }
+            });
+        });
     }
-    let computed = compute(db).await?;
-    if let Ok(mut cache) = CACHE.lock() {
-        cache.retain(|(n, ..)| *n != name);
-        cache.push((name, Instant::now(), computed.clone()));
+    started
+}
+
+/// The overview: the cached one while it is fresh (unless `fresh`);
+/// otherwise a new computation starts in the background and this waits up
+/// to [`WAIT`] for it before answering with what there is.
+pub async fn overview(db: &Database, fresh: bool) -> Result<Snapshot, String> {
+    let name = db.name().to_string();
+    let current =
+        with_slot(&name, |slot| slot.last.as_ref().map(|(at, _)| at.elapsed() < Duration::from_secs(CACHE_SECONDS)))
+            .flatten();
+    if !fresh && current == Some(true) {
+        let overview = with_slot(&name, |slot| slot.last.as_ref().map(|(_, o)| o.clone())).flatten();
+        return Ok(Snapshot { overview, computing: false });
     }
-    Ok(computed)
+    let asked = Instant::now();
+    start(db);
+    while asked.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        let state = with_slot(&name, |slot| {
+            let newer = slot.last.as_ref().is_some_and(|(at, _)| *at >= asked);
+            (slot.running, newer, slot.error.clone())
+        });
+        match state {
+            Some((false, _, Some(error))) => return Err(error),
+            Some((false, true, None)) => break,
+            _ => {}
+        }
+    }
+    Ok(with_slot(&name, |slot| Snapshot {
+        overview: slot.last.as_ref().map(|(_, o)| o.clone()),
+        computing: slot.running,
+    })
+    .unwrap_or(Snapshot { overview: None, computing: true }))
 }
 
 async fn read(db: &Database, collection: &str, filter: Document, fields: Document) -> Result<Vec<Document>, RepoError> {

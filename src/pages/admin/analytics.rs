@@ -20,7 +20,19 @@ pub fn AnalyticsSection() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="text-muted">"Computing the analytics…"</p> }>
             {move || Suspend::new(async move {
                 match analytics.await {
-                    Ok(a) => view! { <Charts a /> }.into_any(),
+                    Ok(state) => {
+                        let note = state.computing.then(|| view! {
+                            <p role="status" class="text-sm text-muted" data-testid="analytics-computing">
+                                "New numbers are being computed; "
+                                <a href="/admin" class="text-brand underline">"reload"</a>
+                                " in a moment to see them."
+                            </p>
+                        });
+                        match state.analytics {
+                            Some(a) => view! { {note} <Charts a /> }.into_any(),
+                            None => view! { {note} }.into_any(),
+                        }
+                    }
                     // The refusal itself is shown by the page around it.
                     Err(_) => ().into_any(),
                 }
