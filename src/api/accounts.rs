@@ -129,14 +129,15 @@ mod ssr {
     use crate::db::collections::MODULES;
     use crate::db::error::RepoError;
     use crate::db::user::{Search, User};
+    use crate::domain::calendar::{Stamp, utc_stamp};
     use crate::error::AppError;
     use crate::model::{AdminStatus, Role};
 
     const STATUSES: &[&str] = &["suspended", "locked", "pending"];
     const MAX_REASON: usize = 500;
 
-    fn stamp(at: DateTime, chars: usize) -> String {
-        at.try_to_rfc3339_string().unwrap_or_default().replace('T', " ").chars().take(chars).collect()
+    fn stamp(at: DateTime, part: Stamp) -> String {
+        utc_stamp(at.timestamp_millis(), part)
     }
 
     fn status_of(u: &User, now: DateTime) -> &'static str {
@@ -156,7 +157,7 @@ mod ssr {
             email: u.email.clone(),
             role: u.role,
             status: status_of(u, now).into(),
-            last_login: u.security.last_login.map(|d| stamp(d, 16)),
+            last_login: u.security.last_login.map(|d| stamp(d, Stamp::Minute)),
             points: u.stats.total_points,
             level: crate::domain::points::level_for(u.stats.total_points).level,
         }
@@ -213,7 +214,7 @@ mod ssr {
                 completed: e.progress.completed_content,
                 total: e.progress.total_content,
                 time_spent: e.time_spent.total,
-                last_accessed: stamp(e.last_accessed_at, 10),
+                last_accessed: stamp(e.last_accessed_at, Stamp::Day),
                 certificate_id: e.certificate.certificate_id.clone().filter(|_| e.certificate.issued),
             })
             .collect();
@@ -221,9 +222,9 @@ mod ssr {
         Ok(UserDetail {
             row: row(&u, now),
             display_name: u.profile.display_name.clone().unwrap_or_else(|| u.username.clone()),
-            joined: stamp(u.created_at, 10),
+            joined: stamp(u.created_at, Stamp::Day),
             suspension_reason: u.suspension.as_ref().map(|s| s.reason.clone()),
-            locked_until: u.security.lock_until.filter(|t| *t > now).map(|t| stamp(t, 16)),
+            locked_until: u.security.lock_until.filter(|t| *t > now).map(|t| stamp(t, Stamp::Minute)),
             two_factor: u.security.two_factor_enabled,
             stats: crate::api::dashboard::stats_view(&u, now.timestamp_millis()),
             enrollments: rows,

@@ -118,7 +118,10 @@ mod ssr {
                     progress: if masked { 0.0 } else { progress },
                     award: award.map(|w| AwardView {
                         id: w.id.to_hex(),
-                        earned_on: w.earned_at.try_to_rfc3339_string().unwrap_or_default().chars().take(10).collect(),
+                        earned_on: crate::domain::calendar::utc_stamp(
+                            w.earned_at.timestamp_millis(),
+                            crate::domain::calendar::Stamp::Day,
+                        ),
                         is_viewed: w.is_viewed,
                         is_shared: w.is_shared,
                     }),

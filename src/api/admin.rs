@@ -36,7 +36,10 @@ pub async fn list_admins() -> Result<Vec<AdminAccount>, AppError> {
             username: u.username,
             email: u.email,
             status: u.admin_status.unwrap_or(AdminStatus::Pending),
-            since: u.created_at.try_to_rfc3339_string().unwrap_or_default().chars().take(10).collect(),
+            since: crate::domain::calendar::utc_stamp(
+                u.created_at.timestamp_millis(),
+                crate::domain::calendar::Stamp::Day,
+            ),
         })
         .collect())
 }

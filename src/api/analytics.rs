@@ -86,14 +86,10 @@ fn view(o: crate::db::analytics::Overview) -> Analytics {
     let per_learner =
         |n: u64, started: u64| if started == 0 { 0.0 } else { (n as f64 / started as f64 * 10.0).round() / 10.0 };
     Analytics {
-        computed_at: o
-            .computed_at
-            .try_to_rfc3339_string()
-            .unwrap_or_default()
-            .replace('T', " ")
-            .chars()
-            .take(19)
-            .collect(),
+        computed_at: crate::domain::calendar::utc_stamp(
+            o.computed_at.timestamp_millis(),
+            crate::domain::calendar::Stamp::Second,
+        ),
         took_ms: u64::try_from(o.took_ms).unwrap_or(u64::MAX),
         students: o.students,
         active_7_days: o.active_7_days,

@@ -119,7 +119,7 @@ mod ssr {
             .into_iter()
             .map(|e| AuditRow {
                 id: e.id.to_hex(),
-                at: e.at.try_to_rfc3339_string().unwrap_or_default().replace('T', " ").chars().take(19).collect(),
+                at: crate::domain::calendar::utc_stamp(e.at.timestamp_millis(), crate::domain::calendar::Stamp::Second),
                 actor: e.actor_username,
                 action: e.action,
                 area: e.target_kind,

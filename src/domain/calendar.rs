@@ -16,6 +16,29 @@ pub fn date_of(day: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// How much of a UTC time [`utc_stamp`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// `YYYY-MM-DD`
+    Day,
+    /// `YYYY-MM-DD HH:MM`
+    Minute,
+    /// `YYYY-MM-DD HH:MM:SS`
+    Second,
+}
+
+/// A Unix time in milliseconds as a UTC date (and time), for admin tables and logs.
+pub fn utc_stamp(ms: i64, part: Stamp) -> String {
+    let date = date_of(day_of(ms, 0));
+    let second = ms.div_euclid(1000).rem_euclid(86_400);
+    let (h, m, s) = (second / 3600, second / 60 % 60, second % 60);
+    match part {
+        Stamp::Day => date,
+        Stamp::Minute => format!("{date} {h:02}:{m:02}"),
+        Stamp::Second => format!("{date} {h:02}:{m:02}:{s:02}"),
+    }
+}
+
 /// A day number written out in English, e.g. "25 November 2026".
 pub fn long_date_of(day: i64) -> String {
     const MONTHS: [&str; 12] = [
@@ -71,6 +94,16 @@ pub fn minutes_per_day(sessions: &[(i64, f64)], now_ms: i64, offset_minutes: i32
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn utc_stamps_write_the_date_and_time_to_the_asked_part() {
+        let ms = 20_782 * DAY_MS + 13 * 3_600_000 + 5 * 60_000 + 9_000 + 999; // 2026-11-25 13:05:09.999
+        assert_eq!(utc_stamp(ms, Stamp::Day), "2026-11-25");
+        assert_eq!(utc_stamp(ms, Stamp::Minute), "2026-11-25 13:05");
+        assert_eq!(utc_stamp(ms, Stamp::Second), "2026-11-25 13:05:09");
+        assert_eq!(utc_stamp(-1, Stamp::Second), "1969-12-31 23:59:59");
+    }
+
     use super::*;
 
     #[test]

@@ -143,14 +143,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
 /// A learner's numbers as a grid of cards (points too, when `points`).
 #[component]
 pub fn StatGrid(stats: StatsView, points: bool) -> impl IntoView {
-    let stat = |label: &'static str, value: String| {
-        view! {
-            <div class="rounded-lg border border-line bg-surface p-4">
-                <dt class="text-xs uppercase tracking-widest text-muted">{label}</dt>
-                <dd class="mt-1 font-mono text-2xl text-brand">{value}</dd>
-            </div>
-        }
-    };
+    let stat = |label: &'static str, value: String| view! { <Stat label value /> };
     let columns = if points { "lg:grid-cols-7" } else { "lg:grid-cols-6" };
     view! {
         <dl class=format!("mb-6 grid grid-cols-2 gap-3 sm:grid-cols-3 {columns}") data-testid="stats">
@@ -162,6 +155,17 @@ pub fn StatGrid(stats: StatsView, points: bool) -> impl IntoView {
             {stat("Games passed", stats.games_completed.to_string())}
             {stat("Study time", crate::model::catalog::format_minutes(stats.study_minutes.floor() as u32))}
         </dl>
+    }
+}
+
+/// One headline number with its label, inside a `<dl>`.
+#[component]
+pub fn Stat(label: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div class="rounded-lg border border-line bg-surface p-4">
+            <dt class="text-xs uppercase tracking-widest text-muted">{label}</dt>
+            <dd class="mt-1 font-mono text-2xl text-brand">{value}</dd>
+        </div>
     }
 }
 

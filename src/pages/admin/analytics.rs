@@ -43,14 +43,8 @@ pub fn AnalyticsSection() -> impl IntoView {
 
 #[component]
 fn Charts(a: Analytics) -> impl IntoView {
-    let kpi = |label: &'static str, value: u64| {
-        view! {
-            <div class="rounded-lg border border-line bg-surface p-4">
-                <dt class="text-xs uppercase tracking-widest text-muted">{label}</dt>
-                <dd class="mt-1 font-mono text-2xl text-brand">{value}</dd>
-            </div>
-        }
-    };
+    let kpi =
+        |label: &'static str, value: u64| view! { <crate::pages::dashboard::Stat label value=value.to_string() /> };
     let enrolled: f64 = a.enrollments_per_day.iter().map(|d| d.1).sum();
     let peak = a.active_per_day.iter().map(|d| d.1).fold(0.0, f64::max);
     let funnel_rows: Vec<(String, Vec<(&'static str, u64)>)> = a

@@ -34,22 +34,11 @@ impl Filters {
         let mut query: Vec<String> = pairs
             .iter()
             .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", encode_query_value(v)))
+            .map(|(k, v)| format!("{k}={}", crate::components::encode_query_value(v)))
             .collect();
         query.push(format!("page={page}"));
         format!("/admin/audit?{}", query.join("&"))
     }
-}
-
-/// Percent-encodes a query value (letters, digits and `-_.~` stay).
-fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

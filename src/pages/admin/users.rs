@@ -78,17 +78,7 @@ pub fn AdminUsersPage() -> impl IntoView {
 fn Users(l: UserList, filters: (String, String, String, u64)) -> impl IntoView {
     let (q, role, status, _) = filters;
     let href = move |page: u64| {
-        let encode = |s: &str| {
-            s.bytes()
-                .map(|b| {
-                    if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                        char::from(b).to_string()
-                    } else {
-                        format!("%{b:02X}")
-                    }
-                })
-                .collect::<String>()
-        };
+        let encode = crate::components::encode_query_value;
         format!("/admin/users?q={}&role={}&status={}&page={page}", encode(&q), encode(&role), encode(&status))
     };
     let previous = (l.page > 1).then(|| href(l.page - 1));
