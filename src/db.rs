@@ -21,6 +21,7 @@ pub mod phase;
 pub mod progress;
 pub mod stats;
 pub mod structure;
+pub mod tallies;
 pub mod transfer;
 pub mod user;
 

@@ -15,11 +15,14 @@ const USAGE: &str =
   seed-synthetic  write a large data set for benchmarks into an empty database:
                     --users N (10000)  --modules N (100)
                     --content-per-module N (10)  --progress N (1000000)
+                    --sign-in N (0): the first N learners sign in with the
+                    password in FOOTHOLD_SYNTHETIC_PASSWORD
   create-admin    create an active administrator; the password is read from
                   FOOTHOLD_ADMIN_PASSWORD or, if unset, from the first line of stdin
   rebuild         recompute every derived number from the source documents:
                   module, phase and achievement counters, enrollments' progress
-                  and every learner's points, level and completions
+                  every learner's points, level and completions, and the
+                  analytics tallies (run it with the server stopped)
   export          write the catalog (phases, modules, content, answer keys
                   included) as JSON to stdout, or to FILE with --out;
                   --module ID writes one module with its content and phase
@@ -105,6 +108,7 @@ fn synthetic_size(mut args: impl Iterator<Item = String>) -> Result<foothold::se
             "--modules" => size.modules = n.max(1),
             "--content-per-module" => size.content_per_module = n.max(1),
             "--progress" => size.progress = n,
+            "--sign-in" => size.sign_in = n,
             other => return Err(format!("unknown option {other:?}")),
         }
     }
@@ -118,9 +122,11 @@ async fn rebuild(config: &Config) -> Result<(), String> {
     let counters = foothold::db::counters::rebuild(&db).await.map_err(|e| e.to_string())?;
     let enrollments = foothold::db::learning::refresh_all_enrollments(&db).await.map_err(|e| e.to_string())?;
     let learners = foothold::db::stats::rebuild_all(&db).await.map_err(|e| e.to_string())?;
+    let tallies = foothold::db::tallies::rebuild(&db).await.map_err(|e| e.to_string())?;
     println!(
-        "Rebuilt {} modules, {} phases, {} achievements, {enrollments} enrollments and {learners} learners' stats.",
-        counters.modules, counters.phases, counters.achievements
+        "Rebuilt {} modules, {} phases, {} achievements, {enrollments} enrollments, {learners} learners' stats \
+         and {} analytics tallies.",
+        counters.modules, counters.phases, counters.achievements, tallies.tallies
     );
     Ok(())
 }

@@ -165,6 +165,8 @@ pub enum ServeError {
     Connect(#[from] crate::db::ConnectError),
     #[error("cannot create the database indexes: {0}")]
     Indexes(mongodb::error::Error),
+    #[error("cannot build the analytics tallies: {0}")]
+    Tallies(crate::db::error::RepoError),
     #[error("cannot listen on {addr}: {source}. Is another program using it? Set FOOTHOLD_ADDR to another address.")]
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("the server stopped: {0}")]
@@ -176,6 +178,15 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = crate::db::connect(&config.mongodb_uri, &config.database, config.db_timeout).await?;
     let created = crate::db::indexes::ensure_indexes(&db).await.map_err(ServeError::Indexes)?;
     tracing::info!(database = %config.database, indexes = created, "database ready");
+    // A database from before the analytics tallies existed gets them once, before serving.
+    if let Some(report) = crate::db::tallies::ensure(&db).await.map_err(ServeError::Tallies)? {
+        tracing::info!(
+            tallies = report.tallies,
+            learners = report.learners,
+            took_ms = report.took_ms as u64,
+            "analytics tallies built"
+        );
+    }
 
     // No TTL indexes on FerretDB: expired sessions are deleted on a timer.
     crate::auth::session_store::MongoSessionStore::new(&db).spawn_purge(Duration::from_secs(300));

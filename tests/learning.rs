@@ -1446,3 +1446,55 @@ async fn public_profiles_show_shared_achievements_and_certificates_and_nothing_p
     let missing = anonymous.http.get(format!("{}/u/nobody_here", app.base_url)).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+#[tokio::test]
+async fn analytics_tallies_kept_while_learning_equal_a_rebuild_from_the_documents() {
+    use foothold::db::tallies;
+    let app = seeded().await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let list = items(&app, linux).await;
+    let labs: Vec<_> = list.iter().filter(|(_, kind, _)| kind == "lab").cloned().collect();
+    let quiz = list.iter().find(|(_, kind, _)| kind == "game").unwrap().clone();
+    let (ada, ada_id) = learner(&app, "ada_tally").await;
+    let (bob, _) = learner(&app, "bob_tally").await;
+
+    // Two learners at once: enrolling, opening everything, a wrong flag, a
+    // hint, the right flag, the quiz, and heartbeats, all concurrently.
+    let work = |b: Browser, name: &'static str| {
+        let (list, labs, quiz) = (list.clone(), labs.clone(), quiz.clone());
+        async move {
+            enroll(&b, linux).await;
+            join_all(list.iter().map(|(id, ..)| open(&b, linux, id))).await;
+            let wrong =
+                [("content_id", labs[0].0.clone()), ("attempt", format!("{name}-attempt-w")), ("answer", "no".into())];
+            call(&b, "/api/learn/lab", &wrong).await;
+            call(&b, "/api/learn/hint", &[("content_id", labs[0].0.clone()), ("number", "1".into())]).await;
+            let (first, second, answers) =
+                (format!("{name}-attempt-1"), format!("{name}-attempt-2"), right_answers(&quiz.2));
+            let right = solve_lab(&b, &labs[0], &first);
+            let game = submit_game(&b, &quiz.0, &second, &answers);
+            let beats = join_all((0..3).map(|_| beat(&b, &list[0].0, json!({ "position": 1.0, "speed": 1.0 }))));
+            let ((lab, lab_body), (game, game_body), _) = tokio::join!(right, game, beats);
+            assert_eq!((lab, game), (200, 200), "{lab_body} {game_body}");
+        }
+    };
+    time_passes(&app, ada_id, &list[0].0, 30).await;
+    tokio::join!(work(ada, "ada"), work(bob, "bob"));
+
+    let live = tallies::read(&app.db).await.unwrap();
+    let lab = ObjectId::parse_str(&labs[0].0).unwrap();
+    let (effort, times) = &live.items[&lab];
+    assert_eq!((effort.started, effort.completed, effort.attempts, effort.hints), (2, 2, 4, 2));
+    assert_eq!(times.values().sum::<u64>(), 2, "both learners' times are in the histogram");
+    assert_eq!(live.items.len(), list.len(), "every opened item is tallied");
+    let (funnel, _) = live.modules[&linux];
+    assert_eq!(funnel.started, 2);
+    let today = live.days.values().last().unwrap();
+    assert_eq!((today.enrollments, today.active, today.last), (2, 2, 2));
+
+    // The tallies are exactly what the documents add up to.
+    let report = tallies::rebuild(&app.db).await.unwrap();
+    assert_eq!(report.learners, 2);
+    assert_eq!(tallies::read(&app.db).await.unwrap(), live);
+}

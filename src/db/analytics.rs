@@ -1,13 +1,11 @@
-//! Learning analytics for the admin overview, computed from the source
-//! documents in Rust (FerretDB 1.24's `$group` has only `$sum`/`$count`, and
-//! on SQLite every non-`_id` filter scans anyway): one read of the
-//! enrollments, one of the progress documents (only the fields needed), one
-//! of the students and one of the achievements.
+//! Learning analytics for the admin overview: the catalog's titles, the
+//! analytics tallies (`db::tallies`, kept up to date as learners work, so
+//! no progress or enrollment document is read here), the students' points
+//! for the level distribution, and the achievements' counters.
 //!
-//! A full computation reads every progress document (30+ s on the default
-//! synthetic data set in a debug build), so it runs in the background and
-//! its result is kept for [`CACHE_SECONDS`] per process; the page shows the
-//! last result, when it was computed, and whether a newer one is coming.
+//! A computation runs in the background and its result is kept for
+//! [`CACHE_SECONDS`] per process; a request waits at most [`WAIT`] for it,
+//! and otherwise the page shows the last result and says a newer one is coming.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -18,10 +16,11 @@ use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, Document, doc};
 
-use super::collections::{ACHIEVEMENTS, CONTENTS, ENROLLMENTS, MODULES, PROGRESS, USERS};
+use super::collections::{ACHIEVEMENTS, CONTENTS, MODULES, USERS};
 use super::error::RepoError;
 use super::number;
-use crate::domain::analytics::{Funnel, ItemEffort, distinct_per_day, histogram, median, per_day, window_start};
+use crate::domain::analytics::{Funnel, ItemEffort, histogram, histogram_median};
+use crate::domain::calendar::{date_of, day_of};
 
 /// How long a computed overview is served before it is computed again.
 pub const CACHE_SECONDS: u64 = 300;
@@ -190,77 +189,16 @@ pub async fn compute(db: &Database) -> Result<Overview, RepoError> {
         })
         .collect();
 
-    // Enrollments: funnels, completions, certificates, enrollments per day.
-    let enrollments = read(
-        db,
-        ENROLLMENTS,
-        doc! {},
-        doc! { "module": 1, "status": 1, "progress.percentage": 1, "enrolledAt": 1, "certificate.issued": 1 },
-    )
-    .await?;
-    let mut funnels: HashMap<ObjectId, Funnel> = HashMap::new();
-    let (mut completions, mut certificates) = (0, 0);
-    let mut enrolled_at = Vec::with_capacity(enrollments.len());
-    for e in &enrollments {
-        let done = e.get_str("status") == Ok("completed");
-        completions += u64::from(done);
-        certificates +=
-            u64::from(e.get_document("certificate").ok().and_then(|c| c.get_bool("issued").ok()) == Some(true));
-        if let Ok(module) = e.get_object_id("module") {
-            funnels.entry(module).or_default().add(number(e, "progress.percentage").unwrap_or(0.0), done);
-        }
-        if let Ok(at) = e.get_datetime("enrolledAt") {
-            enrolled_at.push(at.timestamp_millis());
-        }
-    }
-
-    // Progress: effort per item, completion times, active learners per day.
-    let progress = read(
-        db,
-        PROGRESS,
-        doc! {},
-        doc! {
-            "user": 1, "content": 1, "lastAccessedAt": 1,
-            "progress.isCompleted": 1, "timeSpent.total": 1, "timeSpent.sessions.endTime": 1,
-            "contentSpecific.labAttempts": 1, "contentSpecific.gameAttempts": 1, "contentSpecific.hintsUsed": 1,
-        },
-    )
-    .await?;
-    let since = window_start(now, DAYS);
-    let mut effort: HashMap<ObjectId, ItemEffort> = HashMap::new();
-    let mut times: HashMap<ObjectId, Vec<f64>> = HashMap::new();
-    let mut activity: Vec<(ObjectId, i64)> = Vec::new();
-    for p in &progress {
-        let (Ok(user), Ok(content)) = (p.get_object_id("user"), p.get_object_id("content")) else { continue };
-        let done = p.get_document("progress").ok().and_then(|d| d.get_bool("isCompleted").ok()) == Some(true);
-        let item = effort.entry(content).or_default();
-        item.started += 1;
-        item.completed += u64::from(done);
-        let whole = |path: &str| number(p, path).unwrap_or(0.0).max(0.0) as u64;
-        item.attempts += whole("contentSpecific.labAttempts") + whole("contentSpecific.gameAttempts");
-        item.hints += whole("contentSpecific.hintsUsed");
-        if done {
-            times.entry(content).or_default().push(number(p, "timeSpent.total").unwrap_or(0.0) / 60.0);
-        }
-        // A learner is active on a day they studied (a session ended), or
-        // touched an item at all (a quiz submitted, a lab answered).
-        let last = p.get_datetime("lastAccessedAt").map(|d| d.timestamp_millis()).unwrap_or(0);
-        if last >= since {
-            activity.push((user, last));
-            if let Ok(sessions) = p.get_document("timeSpent").and_then(|t| t.get_array("sessions")) {
-                for s in sessions.iter().filter_map(|s| s.as_document()) {
-                    if let Ok(end) = s.get_datetime("endTime") {
-                        activity.push((user, end.timestamp_millis()));
-                    }
-                }
-            }
-        }
-    }
-    let active_per_day = distinct_per_day(activity.iter().copied(), now, DAYS);
-    let week = window_start(now, 7);
-    let active_7_days =
-        activity.iter().filter(|(_, t)| *t >= week).map(|(u, _)| *u).collect::<std::collections::HashSet<_>>().len()
-            as u64;
+    // Funnels, completions, certificates, per-day counts and item effort: the tallies.
+    let tallies = super::tallies::read(db).await?;
+    let enrollments: u64 = tallies.modules.values().map(|(f, _)| f.started).sum();
+    let completions: u64 = tallies.modules.values().map(|(f, _)| f.completed).sum();
+    let certificates: u64 = tallies.modules.values().map(|(_, c)| c).sum();
+    let window: Vec<String> = (0..DAYS).rev().map(|back| date_of(day_of(now, 0) - back)).collect();
+    let day = |date: &String| tallies.days.get(date).copied().unwrap_or_default();
+    let enrollments_per_day: Vec<(String, u64)> = window.iter().map(|d| (d.clone(), day(d).enrollments)).collect();
+    let active_per_day: Vec<(String, u64)> = window.iter().map(|d| (d.clone(), day(d).active)).collect();
+    let active_7_days: u64 = window.iter().rev().take(7).map(|d| day(d).last).sum();
 
     let title_of =
         |id: &ObjectId| content_info.get(id).map(|(t, _)| t.clone()).unwrap_or_else(|| "(deleted item)".into());
@@ -272,9 +210,10 @@ pub async fn compute(db: &Database) -> Result<Overview, RepoError> {
             .cloned()
             .unwrap_or_default()
     };
-    let mut stuck: Vec<StuckItem> = effort
+    let mut stuck: Vec<StuckItem> = tallies
+        .items
         .iter()
-        .map(|(id, e)| StuckItem {
+        .map(|(id, (e, _))| StuckItem {
             id: *id,
             title: title_of(id),
             module: module_of(id),
@@ -285,8 +224,13 @@ pub async fn compute(db: &Database) -> Result<Overview, RepoError> {
         .collect();
     stuck.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.title.cmp(&b.title)));
     stuck.truncate(10);
-    let mut median_minutes: Vec<(ObjectId, String, f64)> =
-        times.iter_mut().filter_map(|(id, t)| Some((*id, title_of(id), (median(t)? * 10.0).round() / 10.0))).collect();
+    let mut median_minutes: Vec<(ObjectId, String, f64)> = tallies
+        .items
+        .iter()
+        .filter_map(|(id, (_, times))| {
+            Some((*id, title_of(id), (histogram_median(times)? / 60.0 * 10.0).round() / 10.0))
+        })
+        .collect();
     median_minutes.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(&b.1)));
     median_minutes.truncate(15);
 
@@ -325,16 +269,17 @@ pub async fn compute(db: &Database) -> Result<Overview, RepoError> {
         took_ms: started.elapsed().as_millis(),
         students: students.len() as u64,
         active_7_days,
-        enrollments: enrollments.len() as u64,
+        enrollments,
         completions,
         certificates,
-        enrollments_per_day: per_day(enrolled_at, now, DAYS),
+        enrollments_per_day,
         active_per_day,
         funnels: modules
             .iter()
             .filter_map(|m| {
                 let id = m.get_object_id("_id").ok()?;
-                Some((id, module_titles.get(&id)?.clone(), funnels.get(&id).copied().unwrap_or_default()))
+                let funnel = tallies.modules.get(&id).map(|(f, _)| *f).unwrap_or_default();
+                Some((id, module_titles.get(&id)?.clone(), funnel))
             })
             .collect(),
         stuck,

@@ -136,7 +136,10 @@ pub async fn enroll(db: &Database, user: ObjectId, module: ObjectId) -> Result<E
         updated_at: now,
     };
     match db.collection::<Enrollment>(ENROLLMENTS).insert_one(&enrollment).await {
-        Ok(_) => Ok(enrollment),
+        Ok(_) => {
+            super::tallies::enrollment_changed(db, None, &super::tallies::enrollment_facts(&enrollment)).await;
+            Ok(enrollment)
+        }
         // A concurrent enroll won the unique (user, module) index: use its document.
         Err(err) if is_duplicate_key(&err) => get(db, user, module).await?.ok_or(RepoError::NotFound("Enrollment")),
         Err(err) => Err(err.into()),

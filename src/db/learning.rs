@@ -140,6 +140,7 @@ pub async fn open(
         }
     };
     touch_enrollment(db, enrollment.id, now).await?;
+    super::tallies::touch(db, learner.id, now.timestamp_millis()).await;
     Ok(p)
 }
 
@@ -183,6 +184,7 @@ async fn record_locked<T>(
         .ok_or(RepoError::NotFound("Your progress on this item (open it first)"))?;
     let now = DateTime::now();
     let was_complete = p.progress.is_completed;
+    let facts_before = super::tallies::progress_facts(&p);
     let value = change(&mut p, now.timestamp_millis())?;
     let just_completed = !was_complete && rules::is_complete(item.content.kind, item.criteria(), observed(&p, item));
     if just_completed {
@@ -196,6 +198,8 @@ async fn record_locked<T>(
     }
     p.updated_at = now;
     save(db, &p).await?;
+    super::tallies::progress_changed(db, Some(&facts_before), &super::tallies::progress_facts(&p)).await;
+    super::tallies::touch(db, learner.id, now.timestamp_millis()).await;
     let was_module_complete = enrollment.status == EnrollmentStatus::Completed;
     touch_enrollment(db, enrollment.id, now).await?;
     let enrollment = if just_completed {
@@ -626,6 +630,7 @@ pub async fn refresh_enrollment(
     let Some(mut enrollment) = super::enrollment::get(db, user, module).await? else {
         return Ok(None);
     };
+    let facts_before = super::tallies::enrollment_facts(&enrollment);
     let active: HashSet<ObjectId> = db
         .collection::<Document>(CONTENTS)
         .find(doc! { "module": module, "isActive": true })
@@ -700,6 +705,7 @@ pub async fn refresh_enrollment(
         enrollment.status = EnrollmentStatus::Completed;
         enrollment.completed_at = Some(now);
     }
+    super::tallies::enrollment_changed(db, Some(&facts_before), &super::tallies::enrollment_facts(&enrollment)).await;
     Ok(Some(enrollment))
 }
 

@@ -234,7 +234,10 @@ pub async fn start(db: &Database, user: ObjectId, content: ObjectId, device: Dev
         updated_at: now,
     };
     match db.collection::<Document>(PROGRESS).insert_one(to_document(&progress)?).await {
-        Ok(_) => Ok(progress),
+        Ok(_) => {
+            super::tallies::progress_changed(db, None, &super::tallies::progress_facts(&progress)).await;
+            Ok(progress)
+        }
         Err(err) if is_duplicate_key(&err) => get(db, user, content).await?.ok_or(RepoError::NotFound("Progress")),
         Err(err) => Err(err.into()),
     }

@@ -1,5 +1,14 @@
 //! Pure arithmetic of the learning analytics: per-day counts, medians,
-//! funnels and the "where do learners get stuck" score.
+//! funnels, the "where do learners get stuck" score, and the tallies that
+//! keep them without reading every learner's documents.
+//!
+//! A tally is a named set of counters (`item:<id>`, `module:<id>`,
+//! `day:<YYYY-MM-DD>`). Every progress or enrollment document *contributes*
+//! fixed amounts to some of them ([`ProgressFacts::contribution`],
+//! [`EnrollmentFacts::contribution`]), so the tallies are exactly the sum of
+//! the contributions of all documents: a write adds `after − before`
+//! ([`change`]) and a rebuild adds up every document again. The two must
+//! agree, and the tests check they do.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -112,6 +121,146 @@ pub fn histogram(values: impl IntoIterator<Item = i32>) -> Vec<(i32, u64)> {
     counts.into_iter().collect()
 }
 
+/// One counter of one tally: (`item:<id>`, `completed`).
+pub type Counter = (String, String);
+/// Amounts added to counters.
+pub type Amounts = BTreeMap<Counter, i64>;
+
+/// A tally's id for an item, a module or a UTC day.
+pub fn item_tally(content: &str) -> String {
+    format!("item:{content}")
+}
+pub fn module_tally(module: &str) -> String {
+    format!("module:{module}")
+}
+pub fn day_tally(day: i64) -> String {
+    format!("day:{}", date_of(day))
+}
+
+/// What a progress document says about its item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProgressFacts {
+    /// Hex id of the content item.
+    pub content: String,
+    pub completed: bool,
+    pub attempts: i64,
+    pub hints: i64,
+    /// Seconds the learner spent on the item.
+    pub seconds: f64,
+}
+
+impl ProgressFacts {
+    /// Counters this document adds to: one learner started the item; a
+    /// completed one adds its time to the item's time histogram.
+    pub fn contribution(&self) -> Amounts {
+        let tally = item_tally(&self.content);
+        let mut out = Amounts::new();
+        let mut add = |field: String, n: i64| {
+            if n != 0 {
+                *out.entry((tally.clone(), field)).or_default() += n;
+            }
+        };
+        add("started".into(), 1);
+        add("completed".into(), i64::from(self.completed));
+        add("attempts".into(), self.attempts.max(0));
+        add("hints".into(), self.hints.max(0));
+        if self.completed {
+            add(format!("seconds.{}", seconds_bucket(self.seconds)), 1);
+        }
+        out
+    }
+}
+
+/// What an enrollment document says about its module.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnrollmentFacts {
+    /// Hex id of the module.
+    pub module: String,
+    /// UTC day of enrollment.
+    pub enrolled_day: i64,
+    pub percentage: f64,
+    pub completed: bool,
+    pub certificate: bool,
+}
+
+impl EnrollmentFacts {
+    /// The module's funnel counters, its certificates, and the day's enrollments.
+    pub fn contribution(&self) -> Amounts {
+        let tally = module_tally(&self.module);
+        let mut funnel = Funnel::default();
+        funnel.add(self.percentage, self.completed);
+        let mut out = Amounts::new();
+        for (field, n) in [
+            ("started", funnel.started),
+            ("halfway", funnel.halfway),
+            ("completed", funnel.completed),
+            ("certificates", u64::from(self.certificate)),
+        ] {
+            if n > 0 {
+                out.insert((tally.clone(), field.into()), n as i64);
+            }
+        }
+        out.insert((day_tally(self.enrolled_day), "enrollments".into()), 1);
+        out
+    }
+}
+
+/// What changing a document from `before` to `after` (either absent) adds
+/// to the counters; only the counters that change.
+pub fn change(before: Option<&Amounts>, after: Option<&Amounts>) -> Amounts {
+    let mut out = after.cloned().unwrap_or_default();
+    for (counter, n) in before.into_iter().flatten() {
+        *out.entry(counter.clone()).or_default() -= n;
+    }
+    out.retain(|_, n| *n != 0);
+    out
+}
+
+/// Adds `more` into `total`.
+pub fn accumulate(total: &mut Amounts, more: Amounts) {
+    for (counter, n) in more {
+        *total.entry(counter).or_default() += n;
+    }
+}
+
+/// The lower bound (seconds) of the histogram bucket `seconds` falls in:
+/// 15 s wide under 10 minutes, 1 minute under an hour, 5 minutes under 3
+/// hours, 15 minutes under 10 hours, then hours.
+pub fn seconds_bucket(seconds: f64) -> i64 {
+    let s = if seconds.is_finite() { seconds.max(0.0) as i64 } else { 0 };
+    let width = bucket_width(s);
+    s - s % width
+}
+
+fn bucket_width(lower: i64) -> i64 {
+    match lower {
+        ..600 => 15,
+        600..3_600 => 60,
+        3_600..10_800 => 300,
+        10_800..36_000 => 900,
+        _ => 3_600,
+    }
+}
+
+/// The median of a histogram of (bucket lower bound in seconds, count),
+/// interpolated inside its bucket; `None` when empty.
+pub fn histogram_median(buckets: &BTreeMap<i64, u64>) -> Option<f64> {
+    let total: u64 = buckets.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let half = total as f64 / 2.0;
+    let mut below = 0u64;
+    for (&lower, &count) in buckets {
+        if count > 0 && (below + count) as f64 >= half {
+            let share = (half - below as f64) / count as f64;
+            return Some(lower as f64 + share * bucket_width(lower) as f64);
+        }
+        below += count;
+    }
+    None
+}
+
 /// The start (ms) of the `days`-day window ending today (UTC).
 pub fn window_start(now_ms: i64, days: i64) -> i64 {
     (day_of(now_ms, 0) - days + 1) * DAY_MS
@@ -163,6 +312,73 @@ mod tests {
         assert!(hard.stuck_score(5) > 5.0);
         assert_eq!(rare.stuck_score(5), 0.0, "too few learners to tell");
         assert!((hard.completion_rate() - 0.3).abs() < 1e-9);
+    }
+
+    fn progress(content: &str, completed: bool, attempts: i64, seconds: f64) -> ProgressFacts {
+        ProgressFacts { content: content.into(), completed, attempts, hints: 1, seconds }
+    }
+
+    #[test]
+    fn a_change_adds_what_the_document_contributes_now_less_what_it_did() {
+        let before = progress("c1", false, 2, 100.0).contribution();
+        let after = progress("c1", true, 3, 130.0).contribution();
+        let delta = change(Some(&before), Some(&after));
+        let get = |field: &str| delta.get(&("item:c1".to_string(), field.to_string())).copied();
+        assert_eq!(get("completed"), Some(1));
+        assert_eq!(get("attempts"), Some(1));
+        assert_eq!(get("seconds.120"), Some(1));
+        assert_eq!(get("started"), None, "unchanged counters are left out");
+        assert_eq!(get("hints"), None);
+        assert_eq!(change(None, Some(&after)).len(), after.len(), "a new document adds all it contributes");
+        assert!(change(Some(&after), Some(&after)).is_empty());
+    }
+
+    #[test]
+    fn summing_changes_equals_the_final_contribution() {
+        let steps = [
+            progress("c1", false, 0, 0.0),
+            progress("c1", false, 4, 300.0),
+            progress("c1", true, 5, 700.0),
+            progress("c1", true, 5, 4_000.0),
+        ];
+        let mut live = Amounts::new();
+        let mut previous: Option<Amounts> = None;
+        for step in &steps {
+            let now = step.contribution();
+            accumulate(&mut live, change(previous.as_ref(), Some(&now)));
+            previous = Some(now);
+        }
+        live.retain(|_, n| *n != 0);
+        assert_eq!(live, steps[3].contribution());
+    }
+
+    #[test]
+    fn enrollments_feed_the_funnel_and_their_day() {
+        let e = EnrollmentFacts {
+            module: "m1".into(),
+            enrolled_day: 20_782,
+            percentage: 60.0,
+            completed: false,
+            certificate: false,
+        };
+        let c = e.contribution();
+        assert_eq!(c.get(&("module:m1".into(), "halfway".into())), Some(&1));
+        assert_eq!(c.get(&("module:m1".into(), "completed".into())), None);
+        assert_eq!(c.get(&("day:2026-11-25".into(), "enrollments".into())), Some(&1));
+    }
+
+    #[test]
+    fn time_buckets_widen_with_time_and_the_median_interpolates() {
+        assert_eq!(seconds_bucket(14.9), 0);
+        assert_eq!(seconds_bucket(599.0), 585);
+        assert_eq!(seconds_bucket(659.0), 600);
+        assert_eq!(seconds_bucket(3_601.0), 3_600);
+        assert_eq!(seconds_bucket(f64::NAN), 0);
+        assert_eq!(seconds_bucket(200_000.0), 198_000);
+        let buckets: BTreeMap<i64, u64> = [(60, 1), (120, 2), (600, 1)].into_iter().collect();
+        // Four values: the median sits halfway through the 120 s bucket's two.
+        assert_eq!(histogram_median(&buckets), Some(120.0 + 0.5 * 15.0));
+        assert_eq!(histogram_median(&BTreeMap::new()), None);
     }
 
     #[test]

@@ -23,12 +23,15 @@ pub struct Size {
     pub content_per_module: usize,
     /// Progress records to write (the number of enrollments follows from it).
     pub progress: usize,
+    /// Learners (`learner000000`, `learner000001`, …) who can sign in with
+    /// the password in `FOOTHOLD_SYNTHETIC_PASSWORD`, for benchmarks.
+    pub sign_in: usize,
 }
 
 impl Default for Size {
     /// The benchmark size of the performance issue: 10k users, 100 modules, 1M progress records.
     fn default() -> Self {
-        Size { users: 10_000, modules: 100, content_per_module: 10, progress: 1_000_000 }
+        Size { users: 10_000, modules: 100, content_per_module: 10, progress: 1_000_000, sign_in: 0 }
     }
 }
 
@@ -81,6 +84,14 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
         ));
     }
     let db_err = |e: mongodb::error::Error| e.to_string();
+    let usable_hash = match size.sign_in {
+        0 => None,
+        _ => {
+            let password = std::env::var("FOOTHOLD_SYNTHETIC_PASSWORD")
+                .map_err(|_| "--sign-in needs the learners' password in FOOTHOLD_SYNTHETIC_PASSWORD".to_string())?;
+            Some(crate::auth::password::hash(password).await.map_err(|e| e.to_string())?)
+        }
+    };
     let mut rng = Rng(0x5eed_f007_401d);
     let now = DateTime::now();
     let mut report = Report::default();
@@ -149,7 +160,10 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
             let points = (rng.below(1000) * rng.below(1000) / 100) as i64;
             doc! {
                 "_id": id, "username": format!("learner{i:06}"), "email": format!("learner{i:06}@example.com"),
-                "password": "!synthetic-no-login", "role": "student", "experienceLevel": "beginner",
+                "password": match &usable_hash {
+                    Some(hash) if i < size.sign_in => hash.as_str(),
+                    _ => "!synthetic-no-login",
+                }, "role": "student", "experienceLevel": "beginner",
                 "stats": { "totalPoints": points, "level": 1 + (points / 500) as i32, "coursesCompleted": 0,
                            "labsCompleted": 0, "gamesCompleted": 0, "totalStudyTime": rng.below(5000) as i64 },
                 "currentStreak": rng.below(30) as i32, "longestStreak": 30 + rng.below(60) as i32,
@@ -204,6 +218,8 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
     }
     report.enrollments += insert_batches(db, ENROLLMENTS, enrollment_docs).await.map_err(db_err)?;
     report.progress += insert_batches(db, PROGRESS, progress_docs).await.map_err(db_err)?;
+    // The documents went in directly, so the analytics tallies are added up from them.
+    crate::db::tallies::rebuild(db).await.map_err(|e| e.to_string())?;
     tracing::info!(?report, seconds = started.elapsed().as_secs_f64(), "synthetic data set written");
     Ok(report)
 }
