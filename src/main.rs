@@ -119,6 +119,7 @@ async fn rebuild(config: &Config) -> Result<(), String> {
     let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
         .await
         .map_err(|e| e.to_string())?;
+    foothold::db::keys::migrate(&db).await.map_err(|e| e.to_string())?;
     let counters = foothold::db::counters::rebuild(&db).await.map_err(|e| e.to_string())?;
     let enrollments = foothold::db::learning::refresh_all_enrollments(&db).await.map_err(|e| e.to_string())?;
     let learners = foothold::db::stats::rebuild_all(&db).await.map_err(|e| e.to_string())?;

@@ -165,7 +165,7 @@ pub enum ServeError {
     Connect(#[from] crate::db::ConnectError),
     #[error("cannot create the database indexes: {0}")]
     Indexes(mongodb::error::Error),
-    #[error("cannot build the analytics tallies: {0}")]
+    #[error("cannot prepare the database (derived ids, analytics tallies): {0}")]
     Tallies(crate::db::error::RepoError),
     #[error("cannot listen on {addr}: {source}. Is another program using it? Set FOOTHOLD_ADDR to another address.")]
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
@@ -178,6 +178,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = crate::db::connect(&config.mongodb_uri, &config.database, config.db_timeout).await?;
     let created = crate::db::indexes::ensure_indexes(&db).await.map_err(ServeError::Indexes)?;
     tracing::info!(database = %config.database, indexes = created, "database ready");
+    // Documents from before derived ids get them once, before serving.
+    if let Some(moved) = crate::db::keys::migrate(&db).await.map_err(ServeError::Tallies)? {
+        tracing::info!(?moved, "learners' documents keyed by learner and item");
+    }
     // A database from before the analytics tallies existed gets them once, before serving.
     if let Some(report) = crate::db::tallies::ensure(&db).await.map_err(ServeError::Tallies)? {
         tracing::info!(

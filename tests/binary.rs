@@ -140,7 +140,9 @@ fn rebuild_recomputes_every_derived_number() {
     assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
     let out = String::from_utf8_lossy(&rebuilt.stdout);
     assert!(
-        out.contains("Rebuilt 8 modules, 3 phases, 15 achievements, 0 enrollments and 0 learners' stats."),
+        out.contains(
+            "Rebuilt 8 modules, 3 phases, 15 achievements, 0 enrollments, 0 learners' stats and 0 analytics tallies."
+        ),
         "{out}"
     );
 }

@@ -497,8 +497,60 @@ async fn synthetic_data_set_has_the_requested_shape() {
     // Counters were rebuilt from the generated content.
     let any_module = db.collection::<Document>(MODULES).find_one(doc! {}).await.unwrap().unwrap();
     assert_eq!(int(any_module.get_document("metadata").unwrap(), "totalContent"), 4);
+    // Every learner's documents are reachable through their keys, by `_id`.
+    let learner = db.collection::<Document>(USERS).find_one(doc! {}).await.unwrap().unwrap();
+    let learner = learner.get_object_id("_id").unwrap();
+    let mine: Vec<Document> = foothold::db::keys::progress(&db, learner, None).await.unwrap();
+    let scanned = db.collection::<Document>(PROGRESS).count_documents(doc! { "user": learner }).await.unwrap();
+    assert!(!mine.is_empty());
+    assert_eq!(mine.len() as u64, scanned);
+    let enrolled: Vec<Document> = foothold::db::keys::enrollments(&db, learner).await.unwrap();
+    assert_eq!(
+        enrolled.len() as u64,
+        db.collection::<Document>(ENROLLMENTS).count_documents(doc! { "user": learner }).await.unwrap()
+    );
     // A second run refuses to mix synthetic data into a database with users.
     assert!(seed(&db, size).await.unwrap_err().contains("already has 40 users"));
+}
+
+#[tokio::test]
+async fn documents_from_before_derived_ids_are_moved_once_with_their_certificate_claims() {
+    use foothold::db::collections::{ENROLLMENTS, PROGRESS};
+    use foothold::db::keys;
+    let (db, _p, m) = setup().await;
+    let c = content::create(&db, &content_input(m, "document", 1.0, 5.0)).await.unwrap();
+    let (user, old_enrollment, old_progress) = (ObjectId::new(), ObjectId::new(), ObjectId::new());
+    let now = mongodb::bson::DateTime::now();
+    db.collection::<Document>(ENROLLMENTS)
+        .insert_one(doc! {
+            "_id": old_enrollment, "user": user, "module": m, "enrolledAt": now, "status": "completed",
+            "lastAccessedAt": now, "createdAt": now, "updatedAt": now,
+        })
+        .await
+        .unwrap();
+    db.collection::<Document>(PROGRESS)
+        .insert_one(doc! {
+            "_id": old_progress, "user": user, "content": c.id, "module": m, "startedAt": now,
+            "lastAccessedAt": now, "device": "desktop", "createdAt": now, "updatedAt": now,
+        })
+        .await
+        .unwrap();
+    let claim = foothold::db::certificate::claim(&db, old_enrollment, now).await.unwrap();
+
+    let moved = keys::migrate(&db).await.unwrap().expect("a first run migrates");
+    assert_eq!((moved.progress, moved.enrollments, moved.learners), (1, 1, 1));
+    let enrollment = foothold::db::enrollment::get(&db, user, m).await.unwrap().expect("found by its derived id");
+    assert_eq!(enrollment.id, keys::enrollment_id(user, m));
+    assert!(foothold::db::progress::get(&db, user, c.id).await.unwrap().is_some());
+    let count = |coll: &'static str| {
+        let db = db.clone();
+        async move { db.collection::<Document>(coll).count_documents(doc! {}).await.unwrap() }
+    };
+    assert_eq!((count(ENROLLMENTS).await, count(PROGRESS).await), (1, 1), "moved, not copied");
+    assert_eq!(foothold::db::enrollment::list_for_user(&db, user).await.unwrap().len(), 1);
+    let again = foothold::db::certificate::claim(&db, enrollment.id, now).await.unwrap();
+    assert_eq!(again.certificate_id, claim.certificate_id, "the certificate keeps its id");
+    assert_eq!(keys::migrate(&db).await.unwrap(), None, "once per database");
 }
 
 #[tokio::test]

@@ -59,11 +59,12 @@ async fn put_enrollment(app: &TestApp, user: ObjectId, module: ObjectId, status:
     app.db
         .collection::<Document>(ENROLLMENTS)
         .insert_one(doc! {
-            "_id": ObjectId::new(), "user": user, "module": module, "enrolledAt": now, "status": status,
-            "createdAt": now, "updatedAt": now,
+            "_id": foothold::db::keys::enrollment_id(user, module), "user": user, "module": module,
+            "enrolledAt": now, "status": status, "createdAt": now, "updatedAt": now,
         })
         .await
         .unwrap();
+    foothold::db::keys::add(&app.db, user, foothold::db::keys::List::Modules, module).await.unwrap();
 }
 
 async fn enroll(b: &Browser, module: ObjectId) -> (u16, Value) {

@@ -26,7 +26,7 @@ mod ssr {
     use mongodb::bson::oid::ObjectId;
     use mongodb::bson::{Document, doc};
 
-    use crate::db::collections::{CONTENTS, MODULES, PROGRESS};
+    use crate::db::collections::{CONTENTS, MODULES};
     use crate::db::progress::Progress;
     use crate::db::user::User;
     use crate::domain::calendar;
@@ -91,8 +91,7 @@ mod ssr {
             })
             .collect();
 
-        let progress: Vec<Progress> =
-            db.collection::<Progress>(PROGRESS).find(doc! { "user": user.id }).await?.try_collect().await?;
+        let progress: Vec<Progress> = crate::db::keys::progress(db, user.id, None).await?;
         let last = progress.iter().max_by_key(|p| p.last_accessed_at.timestamp_millis());
         let mut done: Vec<&Progress> = progress.iter().filter(|p| p.progress.completed_at.is_some()).collect();
         done.sort_by_key(|p| std::cmp::Reverse(p.progress.completed_at.map(|d| d.timestamp_millis())));

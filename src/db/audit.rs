@@ -83,6 +83,8 @@ impl Entry {
 
 /// Appends `entry` as done now by `actor`.
 pub async fn record(db: &Database, actor: ObjectId, actor_username: &str, entry: Entry) -> Result<(), RepoError> {
+    // Every admin change is recorded here, so learners' cached catalog reads go with it.
+    super::cache::catalog_changed(db);
     let event = AuditEvent {
         id: ObjectId::new(),
         at: DateTime::now(),

@@ -6,13 +6,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, DateTime, Document, doc};
 
 use super::achievement::{self, Achievement, AwardDetails, AwardProgress, EarnedContext, Snapshot};
-use super::collections::{ENROLLMENTS, PROGRESS, USERS};
+use super::collections::USERS;
 use super::error::RepoError;
 use super::number;
 use super::user::User;
@@ -65,20 +64,12 @@ pub async fn facts(db: &Database, user: &User) -> Result<Facts, RepoError> {
     let now = DateTime::now().timestamp_millis();
     let zone = user.preferences.time_zone.as_str();
     let day = |ms: i64| day_of(ms, crate::timezone::offset_or_utc(zone, ms));
-    let progress: Vec<Document> = db
-        .collection::<Document>(PROGRESS)
-        .find(doc! { "user": user.id })
-        .projection(doc! { "module": 1, "progress": 1, "timeSpent.sessions": 1, "contentSpecific": 1 })
+    let progress: Vec<Document> = super::keys::progress(db, user.id, None).await?;
+    let enrollments: Vec<Document> = super::keys::enrollments::<Document>(db, user.id)
         .await?
-        .try_collect()
-        .await?;
-    let enrollments: Vec<Document> = db
-        .collection::<Document>(ENROLLMENTS)
-        .find(doc! { "user": user.id, "status": EnrollmentStatus::Completed.as_str() })
-        .projection(doc! { "module": 1, "completedAt": 1 })
-        .await?
-        .try_collect()
-        .await?;
+        .into_iter()
+        .filter(|e| e.get_str("status") == Ok(EnrollmentStatus::Completed.as_str()))
+        .collect();
     let completed: HashSet<ObjectId> = enrollments.iter().filter_map(|e| e.get_object_id("module").ok()).collect();
     let module_days = enrollments
         .iter()

@@ -64,6 +64,21 @@ pub async fn claim(db: &Database, enrollment: ObjectId, now: DateTime) -> Result
     }
 }
 
+/// Moves the claim of an enrollment whose `_id` changed (`db::keys::migrate`).
+pub async fn move_claim(db: &Database, from: ObjectId, to: ObjectId) -> Result<(), RepoError> {
+    let claims = db.collection::<Document>(CLAIMS);
+    if let Some(mut claim) = claims.find_one(doc! { "_id": from }).await? {
+        claim.insert("_id", to);
+        match claims.insert_one(claim).await {
+            Ok(_) => {}
+            Err(err) if super::error::is_duplicate_key(&err) => {}
+            Err(err) => return Err(err.into()),
+        }
+        claims.delete_one(doc! { "_id": from }).await?;
+    }
+    Ok(())
+}
+
 /// Where the certificate `id` downloads as `format` (`svg` or `pdf`).
 pub fn download_path(id: &str, format: &str) -> String {
     format!("/certificates/{id}/certificate.{format}")
@@ -94,13 +109,11 @@ pub async fn find(db: &Database, id: &str) -> Result<Option<Enrollment>, RepoErr
 
 /// A learner's certificates, newest first.
 pub async fn list_for_user(db: &Database, user: ObjectId) -> Result<Vec<Enrollment>, RepoError> {
-    use futures::TryStreamExt;
-    let mut list: Vec<Enrollment> = db
-        .collection::<Enrollment>(ENROLLMENTS)
-        .find(doc! { "user": user, "status": EnrollmentStatus::Completed.as_str(), "certificate.issued": true })
+    let mut list: Vec<Enrollment> = super::keys::enrollments::<Enrollment>(db, user)
         .await?
-        .try_collect()
-        .await?;
+        .into_iter()
+        .filter(|e| e.status == EnrollmentStatus::Completed && e.certificate.issued)
+        .collect();
     list.sort_by_key(|e| std::cmp::Reverse(e.certificate.issued_at.map(|d| d.timestamp_millis())));
     Ok(list)
 }

@@ -338,6 +338,13 @@ pub async fn list_for_module(db: &Database, module: ObjectId) -> Result<Vec<Cont
         .await?)
 }
 
+/// A module's content in order, inactive items too, as learners' pages see
+/// it: cached for up to [`super::cache::TTL`] (every admin change clears it).
+/// Authoring reads [`list_for_module`], which is never cached.
+pub async fn module_items(db: &Database, module: ObjectId) -> Result<std::sync::Arc<Vec<Content>>, RepoError> {
+    super::cache::get_or_load(db, format!("module-items:{module}"), list_for_module(db, module)).await
+}
+
 /// The spec's `progressCount` virtual: how many learners have started this item.
 pub async fn progress_count(db: &Database, id: ObjectId) -> Result<u64, RepoError> {
     Ok(db.collection::<Document>(super::collections::PROGRESS).count_documents(doc! { "content": id }).await?)

@@ -120,7 +120,7 @@ pub async fn enroll(db: &Database, user: ObjectId, module: ObjectId) -> Result<E
         db.collection::<Document>(CONTENTS).count_documents(doc! { "module": module, "isActive": true }).await?;
     let now = DateTime::now();
     let enrollment = Enrollment {
-        id: ObjectId::new(),
+        id: super::keys::enrollment_id(user, module),
         user,
         module,
         enrolled_at: now,
@@ -135,6 +135,8 @@ pub async fn enroll(db: &Database, user: ObjectId, module: ObjectId) -> Result<E
         created_at: now,
         updated_at: now,
     };
+    // The key first: a crash before the insert leaves a key readers skip.
+    super::keys::add(db, user, super::keys::List::Modules, module).await?;
     match db.collection::<Enrollment>(ENROLLMENTS).insert_one(&enrollment).await {
         Ok(_) => {
             super::tallies::enrollment_changed(db, None, &super::tallies::enrollment_facts(&enrollment)).await;
@@ -163,12 +165,14 @@ async fn reactivate(db: &Database, mut enrollment: Enrollment) -> Result<Enrollm
 
 /// Every enrollment of a learner (one per module they ever joined).
 pub async fn list_for_user(db: &Database, user: ObjectId) -> Result<Vec<Enrollment>, RepoError> {
-    use futures::TryStreamExt;
-    Ok(db.collection::<Enrollment>(ENROLLMENTS).find(doc! { "user": user }).await?.try_collect().await?)
+    super::keys::enrollments(db, user).await
 }
 
 pub async fn get(db: &Database, user: ObjectId, module: ObjectId) -> Result<Option<Enrollment>, RepoError> {
-    Ok(db.collection::<Enrollment>(ENROLLMENTS).find_one(doc! { "user": user, "module": module }).await?)
+    Ok(db
+        .collection::<Enrollment>(ENROLLMENTS)
+        .find_one(doc! { "_id": super::keys::enrollment_id(user, module) })
+        .await?)
 }
 
 /// Pauses or drops an enrollment (or resumes it with `Active`); completion is recorded by progress, not here.
@@ -185,7 +189,10 @@ pub async fn set_status(
     let result = db
         .collection::<Document>(ENROLLMENTS)
         .update_one(
-            doc! { "user": user, "module": module, "status": { "$ne": EnrollmentStatus::Completed.as_str() } },
+            doc! {
+                "_id": super::keys::enrollment_id(user, module),
+                "status": { "$ne": EnrollmentStatus::Completed.as_str() },
+            },
             doc! { "$set": { "status": status.as_str(), "updatedAt": now } },
         )
         .await?;

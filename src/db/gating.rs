@@ -8,7 +8,7 @@ use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Document, doc};
 
-use super::collections::{ENROLLMENTS, MODULES, PHASES, PROGRESS};
+use super::collections::{MODULES, PHASES};
 use super::content::Content;
 use super::error::RepoError;
 use super::module::Module;
@@ -19,14 +19,12 @@ use crate::model::EnrollmentStatus;
 /// Modules the learner has completed (none for a visitor).
 pub async fn completed_modules(db: &Database, user: Option<ObjectId>) -> Result<HashSet<ObjectId>, RepoError> {
     let Some(user) = user else { return Ok(HashSet::new()) };
-    let docs: Vec<Document> = db
-        .collection::<Document>(ENROLLMENTS)
-        .find(doc! { "user": user, "status": EnrollmentStatus::Completed.as_str() })
-        .projection(doc! { "module": 1 })
-        .await?
-        .try_collect()
-        .await?;
-    Ok(docs.iter().filter_map(|d| d.get_object_id("module").ok()).collect())
+    let docs: Vec<Document> = super::keys::enrollments(db, user).await?;
+    Ok(docs
+        .iter()
+        .filter(|d| d.get_str("status") == Ok(EnrollmentStatus::Completed.as_str()))
+        .filter_map(|d| d.get_object_id("module").ok())
+        .collect())
 }
 
 /// The prerequisites of a module and of its phase, and what is still needed.
@@ -128,13 +126,8 @@ pub async fn item_states(
     module: ObjectId,
 ) -> Result<HashMap<ObjectId, (bool, f64)>, RepoError> {
     let Some(user) = user else { return Ok(HashMap::new()) };
-    let docs: Vec<Document> = db
-        .collection::<Document>(PROGRESS)
-        .find(doc! { "user": user, "module": module })
-        .projection(doc! { "content": 1, "progress": 1 })
-        .await?
-        .try_collect()
-        .await?;
+    let items: Vec<ObjectId> = super::content::module_items(db, module).await?.iter().map(|c| c.id).collect();
+    let docs: Vec<Document> = super::keys::progress(db, user, Some(&items)).await?;
     Ok(docs
         .iter()
         .filter_map(|d| {

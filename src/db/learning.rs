@@ -21,7 +21,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, Document, doc, to_bson};
 
 use super::awards::Trigger;
-use super::collections::{CONTENTS, ENROLLMENTS, PROGRESS};
+use super::collections::{ENROLLMENTS, PROGRESS};
 use super::content::Content;
 use super::enrollment::{Enrollment, StudySession};
 use super::error::RepoError;
@@ -631,18 +631,10 @@ pub async fn refresh_enrollment(
         return Ok(None);
     };
     let facts_before = super::tallies::enrollment_facts(&enrollment);
-    let active: HashSet<ObjectId> = db
-        .collection::<Document>(CONTENTS)
-        .find(doc! { "module": module, "isActive": true })
-        .projection(doc! { "_id": 1 })
-        .await?
-        .try_collect::<Vec<Document>>()
-        .await?
-        .iter()
-        .filter_map(|d| d.get_object_id("_id").ok())
-        .collect();
-    let progress: Vec<Progress> =
-        db.collection::<Progress>(PROGRESS).find(doc! { "user": user, "module": module }).await?.try_collect().await?;
+    let items = super::content::module_items(db, module).await?;
+    let active: HashSet<ObjectId> = items.iter().filter(|c| c.is_active).map(|c| c.id).collect();
+    let all: Vec<ObjectId> = items.iter().map(|c| c.id).collect();
+    let progress: Vec<Progress> = super::keys::progress(db, user, Some(&all)).await?;
     let done: Vec<&Progress> =
         progress.iter().filter(|p| p.progress.is_completed && active.contains(&p.content)).collect();
     let summary = rules::module_progress(done.len(), active.len());

@@ -217,7 +217,7 @@ pub async fn start(db: &Database, user: ObjectId, content: ObjectId, device: Dev
         .ok_or(RepoError::NotFound("Content"))?;
     let now = DateTime::now();
     let progress = Progress {
-        id: ObjectId::new(),
+        id: super::keys::progress_id(user, content),
         user,
         content,
         module,
@@ -233,6 +233,8 @@ pub async fn start(db: &Database, user: ObjectId, content: ObjectId, device: Dev
         created_at: now,
         updated_at: now,
     };
+    // The key first: a crash before the insert leaves a key readers skip.
+    super::keys::add(db, user, super::keys::List::Contents, content).await?;
     match db.collection::<Document>(PROGRESS).insert_one(to_document(&progress)?).await {
         Ok(_) => {
             super::tallies::progress_changed(db, None, &super::tallies::progress_facts(&progress)).await;
@@ -244,5 +246,5 @@ pub async fn start(db: &Database, user: ObjectId, content: ObjectId, device: Dev
 }
 
 pub async fn get(db: &Database, user: ObjectId, content: ObjectId) -> Result<Option<Progress>, RepoError> {
-    Ok(db.collection::<Progress>(PROGRESS).find_one(doc! { "user": user, "content": content }).await?)
+    Ok(db.collection::<Progress>(PROGRESS).find_one(doc! { "_id": super::keys::progress_id(user, content) }).await?)
 }

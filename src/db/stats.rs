@@ -11,7 +11,7 @@ use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, DateTime, Document, doc};
 
-use super::collections::{ACHIEVEMENTS, CONTENTS, ENROLLMENTS, MODULES, PROGRESS, USER_ACHIEVEMENTS, USERS};
+use super::collections::{ACHIEVEMENTS, CONTENTS, MODULES, USER_ACHIEVEMENTS, USERS};
 use super::error::RepoError;
 use super::number;
 use super::user::Stats;
@@ -73,16 +73,7 @@ fn activity_instants(progress: &[Document]) -> Vec<i64> {
 
 /// Computes a learner's stats and streak from their documents (no write).
 pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError> {
-    let progress = docs(
-        db,
-        PROGRESS,
-        doc! { "user": user },
-        doc! {
-            "content": 1, "progress.isCompleted": 1, "progress.completedAt": 1, "timeSpent": 1,
-            "contentSpecific.labScore": 1, "contentSpecific.gameBestScore": 1, "contentSpecific.hintsUsed": 1,
-        },
-    )
-    .await?;
+    let progress: Vec<Document> = super::keys::progress(db, user, None).await?;
     let zone = time_zone(db, user).await?;
     let instants = activity_instants(&progress);
     let days = instants.iter().map(|&ms| day_of(ms, crate::timezone::offset_or_utc(&zone, ms))).collect();
@@ -126,13 +117,11 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError
             _ => {}
         }
     }
-    let finished = docs(
-        db,
-        ENROLLMENTS,
-        doc! { "user": user, "status": EnrollmentStatus::Completed.as_str() },
-        doc! { "module": 1 },
-    )
-    .await?;
+    let finished: Vec<Document> = super::keys::enrollments::<Document>(db, user)
+        .await?
+        .into_iter()
+        .filter(|e| e.get_str("status") == Ok(EnrollmentStatus::Completed.as_str()))
+        .collect();
     stats.courses_completed = i32::try_from(finished.len()).unwrap_or(i32::MAX);
     let module_ids = ids(&finished, "module");
     if !module_ids.is_empty() {

@@ -180,25 +180,30 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
     let per_user_modules = size.progress.div_ceil(size.users.max(1) * size.content_per_module.max(1)).min(size.modules);
     let mut enrollment_docs = Vec::new();
     let mut progress_docs = Vec::new();
+    let mut key_docs = Vec::new();
     'users: for user in &users {
+        let (mut learner_modules, mut learner_contents) = (Vec::new(), Vec::new());
         let first = rng.below(size.modules);
         for k in 0..per_user_modules {
             let m = (first + k) % size.modules;
             let (module, _) = modules[m];
             let completed = rng.below(size.content_per_module + 1);
+            learner_modules.push(module);
             enrollment_docs.push(doc! {
-                "user": user, "module": module, "enrolledAt": now, "status": "active",
+                "_id": crate::db::keys::enrollment_id(*user, module), "user": user, "module": module, "enrolledAt": now, "status": "active",
                 "progress": { "percentage": (completed * 100 / size.content_per_module.max(1)) as f64,
                               "completedContent": completed as i32, "totalContent": size.content_per_module as i32 },
                 "lastAccessedAt": now, "createdAt": now, "updatedAt": now,
             });
             for (c, content) in content_of[m].iter().enumerate() {
                 if report.progress + progress_docs.len() == size.progress {
+                    key_docs.push(doc! { "_id": user, "modules": learner_modules, "contents": learner_contents });
                     break 'users;
                 }
                 let done = c < completed;
+                learner_contents.push(*content);
                 progress_docs.push(doc! {
-                    "user": user, "content": content, "module": module,
+                    "_id": crate::db::keys::progress_id(*user, *content), "user": user, "content": content, "module": module,
                     "progress": { "percentage": if done { 100.0 } else { rng.below(90) as f64 },
                                   "currentPosition": 0.0, "isCompleted": done },
                     "timeSpent": { "total": rng.below(1800) as f64 },
@@ -215,9 +220,12 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
                     insert_batches(db, PROGRESS, std::mem::take(&mut progress_docs)).await.map_err(db_err)?;
             }
         }
+        key_docs.push(doc! { "_id": user, "modules": learner_modules, "contents": learner_contents });
     }
     report.enrollments += insert_batches(db, ENROLLMENTS, enrollment_docs).await.map_err(db_err)?;
     report.progress += insert_batches(db, PROGRESS, progress_docs).await.map_err(db_err)?;
+    insert_batches(db, crate::db::keys::LEARNER_KEYS, key_docs).await.map_err(db_err)?;
+    crate::db::keys::mark_migrated(db).await.map_err(|e| e.to_string())?;
     // The documents went in directly, so the analytics tallies are added up from them.
     crate::db::tallies::rebuild(db).await.map_err(|e| e.to_string())?;
     tracing::info!(?report, seconds = started.elapsed().as_secs_f64(), "synthetic data set written");

@@ -62,7 +62,7 @@ async fn active_module(db: &Database, module: ObjectId) -> Result<Module, AppErr
 }
 
 async fn active_contents(db: &Database, module: ObjectId) -> Result<Vec<Content>, AppError> {
-    Ok(crate::db::content::list_for_module(db, module).await?.into_iter().filter(|c| c.is_active).collect())
+    Ok(crate::db::content::module_items(db, module).await?.iter().filter(|c| c.is_active).cloned().collect())
 }
 
 /// Syllabus items with the learner's state and each item's lock.

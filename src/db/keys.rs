@@ -1,0 +1,275 @@
+//! Keys that make a learner's documents reachable by `_id`.
+//!
+//! On FerretDB 1.24 with SQLite only an `_id` lookup avoids reading the whole
+//! collection: finding one learner's progress by `{user, content}` in a
+//! million records took up to 55 s, by `_id` 0.4 ms. So a progress document's
+//! `_id` is decided by its learner and item, and an enrollment's by its
+//! learner and module ([`progress_id`], [`enrollment_id`]): the first 12
+//! bytes of a SHA-256 of the pair, still a BSON ObjectId as the data model
+//! says. The unique `(user, content)` and `(user, module)` indexes keep
+//! guarding them.
+//!
+//! A learner's lists (the modules they enrolled in, the items they opened)
+//! live in one document per learner, `learner_keys` (Foothold's collection),
+//! keyed by the user's id. The key is added *before* the document it names
+//! is written, so a crash in between leaves a key to a missing document,
+//! which readers skip, and never a document nobody can list.
+//!
+//! [`migrate`] gives documents written before this their derived ids, once
+//! per database (`serve` and `foothold rebuild` run it).
+
+use std::collections::HashMap;
+
+use futures::TryStreamExt;
+use futures::future::try_join_all;
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{Bson, Document, doc};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use super::collections::{ENROLLMENTS, PROGRESS};
+use super::error::{RepoError, is_duplicate_key};
+
+/// Foothold's collection of per-learner key lists.
+pub const LEARNER_KEYS: &str = "learner_keys";
+/// Foothold's collection of one-time migrations done.
+pub const MIGRATIONS: &str = "foothold_migrations";
+const DERIVED_IDS: &str = "derived-ids";
+
+fn derived(kind: &str, a: ObjectId, b: ObjectId) -> ObjectId {
+    let mut hash = Sha256::new();
+    hash.update(kind.as_bytes());
+    hash.update(a.bytes());
+    hash.update(b.bytes());
+    let digest = hash.finalize();
+    let mut bytes = [0u8; 12];
+    bytes.copy_from_slice(&digest[..12]);
+    ObjectId::from_bytes(bytes)
+}
+
+/// The `_id` of `user`'s progress document on `content`.
+pub fn progress_id(user: ObjectId, content: ObjectId) -> ObjectId {
+    derived("progress", user, content)
+}
+
+/// The `_id` of `user`'s enrollment in `module`.
+pub fn enrollment_id(user: ObjectId, module: ObjectId) -> ObjectId {
+    derived("enrollment", user, module)
+}
+
+/// Which list of a learner's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// Modules the learner enrolled in.
+    Modules,
+    /// Content items the learner opened.
+    Contents,
+}
+
+impl List {
+    fn field(self) -> &'static str {
+        match self {
+            List::Modules => "modules",
+            List::Contents => "contents",
+        }
+    }
+}
+
+/// Adds `id` to the learner's `list` (idempotent). Call it holding the learner's lock.
+pub async fn add(db: &Database, user: ObjectId, list: List, id: ObjectId) -> Result<(), RepoError> {
+    let keys = db.collection::<Document>(LEARNER_KEYS);
+    let add = || keys.update_one(doc! { "_id": user }, doc! { "$addToSet": { list.field(): id } }).upsert(true);
+    match add().await {
+        Ok(_) => Ok(()),
+        // Two first keys at once: both upserts insert, one loses; the document exists now.
+        Err(err) if is_duplicate_key(&err) => Ok(add().await.map(|_| ())?),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The ids in the learner's `list`.
+pub async fn list(db: &Database, user: ObjectId, list: List) -> Result<Vec<ObjectId>, RepoError> {
+    let Some(keys) = db.collection::<Document>(LEARNER_KEYS).find_one(doc! { "_id": user }).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(keys.get_array(list.field()).map(|a| a.iter().filter_map(Bson::as_object_id).collect()).unwrap_or_default())
+}
+
+/// The documents of `collection` with these ids, in the same order, skipping missing ones.
+pub async fn fetch<T>(db: &Database, collection: &str, ids: &[ObjectId]) -> Result<Vec<T>, RepoError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let coll = db.collection::<T>(collection);
+    let found = try_join_all(ids.iter().map(|id| {
+        let coll = &coll;
+        async move { coll.find_one(doc! { "_id": id }).await }
+    }))
+    .await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// Every enrollment of a learner.
+pub async fn enrollments<T>(db: &Database, user: ObjectId) -> Result<Vec<T>, RepoError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let ids: Vec<ObjectId> = list(db, user, List::Modules).await?.into_iter().map(|m| enrollment_id(user, m)).collect();
+    fetch(db, ENROLLMENTS, &ids).await
+}
+
+/// Every progress document of a learner; only those on `within` when given.
+pub async fn progress<T>(db: &Database, user: ObjectId, within: Option<&[ObjectId]>) -> Result<Vec<T>, RepoError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let ids: Vec<ObjectId> = list(db, user, List::Contents)
+        .await?
+        .into_iter()
+        .filter(|c| within.is_none_or(|w| w.contains(c)))
+        .map(|c| progress_id(user, c))
+        .collect();
+    fetch(db, PROGRESS, &ids).await
+}
+
+/// What [`migrate`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Migrated {
+    pub progress: usize,
+    pub enrollments: usize,
+    pub learners: usize,
+}
+
+/// Gives every progress and enrollment document its derived `_id` and
+/// every learner their key lists, once per database. Safe to interrupt and
+/// run again: a moved document is written under its new id before the old
+/// one is deleted, and a repeat finds the new one already there.
+pub async fn migrate(db: &Database) -> Result<Option<Migrated>, RepoError> {
+    let done = db.collection::<Document>(MIGRATIONS);
+    if done.find_one(doc! { "_id": DERIVED_IDS }).await?.is_some() {
+        return Ok(None);
+    }
+    finish_interrupted_moves(db).await?;
+    let mut report = Migrated::default();
+    let mut lists: HashMap<ObjectId, (Vec<ObjectId>, Vec<ObjectId>)> = HashMap::new();
+    for (collection, field, kind) in [(PROGRESS, "content", List::Contents), (ENROLLMENTS, "module", List::Modules)] {
+        let coll = db.collection::<Document>(collection);
+        let pairs: Vec<Document> =
+            coll.find(doc! {}).projection(doc! { "user": 1, field: 1 }).await?.try_collect().await?;
+        for pair in pairs {
+            let (Ok(id), Ok(user), Ok(other)) =
+                (pair.get_object_id("_id"), pair.get_object_id("user"), pair.get_object_id(field))
+            else {
+                continue;
+            };
+            let entry = lists.entry(user).or_default();
+            let wanted = match kind {
+                List::Contents => {
+                    entry.0.push(other);
+                    progress_id(user, other)
+                }
+                List::Modules => {
+                    entry.1.push(other);
+                    enrollment_id(user, other)
+                }
+            };
+            if id == wanted {
+                continue;
+            }
+            if let Some(full) = coll.find_one(doc! { "_id": id }).await? {
+                move_document(db, collection, full, wanted).await?;
+                if kind == List::Modules {
+                    super::certificate::move_claim(db, id, wanted).await?;
+                    report.enrollments += 1;
+                } else {
+                    report.progress += 1;
+                }
+            }
+        }
+    }
+    let keys = db.collection::<Document>(LEARNER_KEYS);
+    for (user, (contents, modules)) in &lists {
+        keys.update_one(
+            doc! { "_id": user },
+            doc! { "$addToSet": { "contents": { "$each": contents }, "modules": { "$each": modules } } },
+        )
+        .upsert(true)
+        .await?;
+    }
+    report.learners = lists.len();
+    done.insert_one(doc! { "_id": DERIVED_IDS, "at": mongodb::bson::DateTime::now() })
+        .await
+        .or_else(|err| if is_duplicate_key(&err) { Ok(Default::default()) } else { Err(err) })?;
+    Ok(Some(report))
+}
+
+/// Gives `full` (from `collection`) the `_id` `wanted`. The unique
+/// `(user, …)` index forbids the old and new document side by side, so the
+/// document is first parked in [`MIGRATIONS`], then the old one deleted, the
+/// new one written and the parked copy dropped; an interrupted move is
+/// finished by the next run from the parked copy.
+async fn move_document(db: &Database, collection: &str, mut full: Document, wanted: ObjectId) -> Result<(), RepoError> {
+    let old = full.get("_id").cloned().unwrap_or(Bson::Null);
+    let parked = format!("moving:{collection}:{wanted}");
+    full.insert("_id", wanted);
+    let parking = db.collection::<Document>(MIGRATIONS);
+    parking
+        .update_one(doc! { "_id": &parked }, doc! { "$set": { "collection": collection, "document": &full } })
+        .upsert(true)
+        .await?;
+    let coll = db.collection::<Document>(collection);
+    coll.delete_one(doc! { "_id": old }).await?;
+    match coll.insert_one(full).await {
+        Ok(_) => {}
+        Err(err) if is_duplicate_key(&err) => {}
+        Err(err) => return Err(err.into()),
+    }
+    parking.delete_one(doc! { "_id": parked }).await?;
+    Ok(())
+}
+
+/// Writes the documents an interrupted [`migrate`] had parked.
+async fn finish_interrupted_moves(db: &Database) -> Result<(), RepoError> {
+    let parking = db.collection::<Document>(MIGRATIONS);
+    let parked: Vec<Document> = parking.find(doc! {}).await?.try_collect().await?;
+    for p in parked {
+        let (Ok(id), Ok(collection), Ok(document)) =
+            (p.get_str("_id"), p.get_str("collection"), p.get_document("document"))
+        else {
+            continue;
+        };
+        match db.collection::<Document>(collection).insert_one(document.clone()).await {
+            Ok(_) => {}
+            Err(err) if is_duplicate_key(&err) => {}
+            Err(err) => return Err(err.into()),
+        }
+        parking.delete_one(doc! { "_id": id }).await?;
+    }
+    Ok(())
+}
+
+/// Marks a new database as needing no migration (the seeders write derived ids).
+pub async fn mark_migrated(db: &Database) -> Result<(), RepoError> {
+    db.collection::<Document>(MIGRATIONS)
+        .update_one(doc! { "_id": DERIVED_IDS }, doc! { "$set": { "at": mongodb::bson::DateTime::now() } })
+        .upsert(true)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_are_stable_and_differ_per_pair_and_kind() {
+        let a = ObjectId::parse_str("6650a1b2c3d4e5f601234567").unwrap();
+        let b = ObjectId::parse_str("6650a1b2c3d4e5f601234568").unwrap();
+        assert_eq!(progress_id(a, b), progress_id(a, b));
+        assert_ne!(progress_id(a, b), progress_id(b, a));
+        assert_ne!(progress_id(a, b), enrollment_id(a, b));
+        // Fixed forever: stored documents are found by it (SHA-256 of "progress" ‖ a ‖ b, first 12 bytes).
+        assert_eq!(progress_id(a, b).to_hex(), "2a9222a97c8fe0a21c2f8825");
+    }
+}
