@@ -43,27 +43,32 @@ mod ssr {
     /// Days in the streak calendar (twelve weeks); the chart shows the last 30.
     const CALENDAR_DAYS: i64 = 84;
 
+    /// Every item's title and type, cached like the catalog (a read by a
+    /// list of ids is a scan of the collection on FerretDB/SQLite anyway).
     struct Titles {
-        titles: HashMap<ObjectId, (String, ContentType)>,
+        titles: std::sync::Arc<HashMap<ObjectId, (String, ContentType)>>,
     }
 
     impl Titles {
-        async fn load(db: &Database, ids: Vec<ObjectId>) -> Result<Titles, AppError> {
-            let docs: Vec<Document> = db
-                .collection::<Document>(CONTENTS)
-                .find(doc! { "_id": { "$in": ids } })
-                .projection(doc! { "title": 1, "type": 1 })
-                .await?
-                .try_collect()
-                .await?;
-            let titles = docs
-                .iter()
-                .filter_map(|d| {
-                    let kind = ContentType::parse(d.get_str("type").ok()?)?;
-                    Some((d.get_object_id("_id").ok()?, (d.get_str("title").ok()?.to_string(), kind)))
-                })
-                .collect();
-            Ok(Titles { titles })
+        async fn load(db: &Database) -> Result<Titles, AppError> {
+            let read = async {
+                let docs: Vec<Document> = db
+                    .collection::<Document>(CONTENTS)
+                    .find(doc! {})
+                    .projection(doc! { "title": 1, "type": 1 })
+                    .await?
+                    .try_collect()
+                    .await?;
+                Ok::<_, AppError>(
+                    docs.iter()
+                        .filter_map(|d| {
+                            let kind = ContentType::parse(d.get_str("type").ok()?)?;
+                            Some((d.get_object_id("_id").ok()?, (d.get_str("title").ok()?.to_string(), kind)))
+                        })
+                        .collect(),
+                )
+            };
+            Ok(Titles { titles: crate::db::cache::get_or_load(db, "content-titles".into(), read).await? })
         }
 
         fn get(&self, id: &ObjectId) -> Option<&(String, ContentType)> {
@@ -74,9 +79,12 @@ mod ssr {
     pub async fn dashboard(db: &Database, user: User) -> Result<Dashboard, AppError> {
         let level = crate::domain::points::level_for(user.stats.total_points);
         let enrollments = crate::db::enrollment::list_for_user(db, user.id).await?;
-        let module_ids: Vec<ObjectId> = enrollments.iter().map(|e| e.module).collect();
-        let module_titles: HashMap<ObjectId, String> =
-            crate::db::titles(db, MODULES, doc! { "_id": { "$in": module_ids } }, doc! {}).await?.into_iter().collect();
+        let module_titles = crate::db::cache::get_or_load(db, "module-titles".into(), async {
+            Ok::<HashMap<ObjectId, String>, AppError>(
+                crate::db::titles(db, MODULES, doc! {}, doc! {}).await?.into_iter().collect(),
+            )
+        })
+        .await?;
         let mut sorted = enrollments.clone();
         sorted.sort_by_key(|e| std::cmp::Reverse(e.last_accessed_at.timestamp_millis()));
         let modules: Vec<EnrolledModule> = sorted
@@ -96,9 +104,7 @@ mod ssr {
         let mut done: Vec<&Progress> = progress.iter().filter(|p| p.progress.completed_at.is_some()).collect();
         done.sort_by_key(|p| std::cmp::Reverse(p.progress.completed_at.map(|d| d.timestamp_millis())));
         done.truncate(RECENT);
-        let mut wanted: Vec<ObjectId> = done.iter().map(|p| p.content).collect();
-        wanted.extend(last.map(|p| p.content));
-        let titles = Titles::load(db, wanted).await?;
+        let titles = Titles::load(db).await?;
 
         let now = mongodb::bson::DateTime::now().timestamp_millis();
         let offset = crate::timezone::offset_or_utc(&user.preferences.time_zone, now);
@@ -143,7 +149,7 @@ mod ssr {
             study_days,
             recent,
             badges: badges(db, &user, false, RECENT_BADGES).await?,
-            recommended: recommend(db, user.id, &module_titles).await?,
+            recommended: recommend(db, user.id, &enrollments.iter().map(|e| e.module).collect()).await?,
         })
     }
 
@@ -185,7 +191,7 @@ mod ssr {
     async fn recommend(
         db: &Database,
         user: ObjectId,
-        joined: &HashMap<ObjectId, String>,
+        joined: &std::collections::HashSet<ObjectId>,
     ) -> Result<Vec<Recommendation>, AppError> {
         let catalog = crate::db::catalog::load(db).await?;
         let completed = crate::db::gating::completed_modules(db, Some(user)).await?;
@@ -195,7 +201,7 @@ mod ssr {
                 break;
             }
             let Ok(id) = ObjectId::parse_str(&card.id) else { continue };
-            if joined.contains_key(&id) {
+            if joined.contains(&id) {
                 continue;
             }
             let Some(module) = crate::db::module::get(db, id).await? else { continue };

@@ -60,6 +60,8 @@ mod ssr {
     use crate::model::{ContentType, Difficulty};
 
     const WEEK_MS: i64 = 7 * 86_400_000;
+    /// How long a board is served before it is read again.
+    const BOARD_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 
     fn invalid(field: &str, message: &str) -> AppError {
         let mut e = crate::model::FieldErrors::new();
@@ -133,15 +135,27 @@ mod ssr {
         let key = field.join(".");
         let mut filter = doc! { "role": "student", key.clone(): { "$gt": 0 } };
         filter.extend(extra.clone());
-        let top: Vec<Document> = db
-            .collection::<Document>(USERS)
-            .find(filter.clone())
-            .sort(doc! { key.clone(): -1, "_id": 1 })
-            .limit(TOP as i64)
-            .projection(doc! { "username": 1, "profile.displayName": 1, key.clone(): 1 })
-            .await?
-            .try_collect()
-            .await?;
+        // Every learner on the board, read once a minute at most: on
+        // FerretDB/SQLite the read is a scan (1 s among 10,000 learners).
+        let load = async {
+            let mut all: Vec<Document> = db
+                .collection::<Document>(USERS)
+                .find(filter.clone())
+                .projection(doc! { "username": 1, "profile.displayName": 1, key.clone(): 1 })
+                .await?
+                .try_collect()
+                .await?;
+            all.sort_by(|a, b| {
+                whole(b, &key)
+                    .cmp(&whole(a, &key))
+                    .then_with(|| a.get_object_id("_id").ok().cmp(&b.get_object_id("_id").ok()))
+            });
+            let values: Vec<i64> = all.iter().map(|d| whole(d, &key)).collect();
+            all.truncate(TOP);
+            Ok::<_, AppError>((all, values))
+        };
+        let board = crate::db::cache::get_or_load_within(db, format!("leaderboard:{key}"), BOARD_TTL, load).await?;
+        let (top, values) = board.as_ref();
         let mut rows: Vec<Row> = top
             .iter()
             .map(|d| {
@@ -165,9 +179,8 @@ mod ssr {
                         .await?
                         .ok_or_else(|| AppError::NotFound("Your account".into()))?;
                     let value = whole(&mine, &key);
-                    let mut ahead = doc! { "role": "student", key.clone(): { "$gt": value } };
-                    ahead.extend(extra);
-                    let rank = db.collection::<Document>(USERS).count_documents(ahead).await? + 1;
+                    // Learners ahead: the board's values are sorted, highest first.
+                    let rank = values.partition_point(|v| *v > value) as u64 + 1;
                     let (name, username) = name_of(&mine);
                     Some(Row { rank, name, username, value, is_me: true })
                 }

@@ -11,7 +11,13 @@ use super::module::Module;
 use super::phase::Phase;
 use crate::model::{Catalog, ModuleCard, PhaseCard};
 
+/// The catalog as learners see it, cached for up to [`super::cache::TTL`]
+/// (every admin change clears it).
 pub async fn load(db: &Database) -> mongodb::error::Result<Catalog> {
+    Ok(super::cache::get_or_load(db, "catalog".into(), read(db)).await?.as_ref().clone())
+}
+
+async fn read(db: &Database) -> mongodb::error::Result<Catalog> {
     let phases: Vec<Phase> = db
         .collection::<Phase>(PHASES)
         .find(doc! { "isActive": true })

@@ -158,6 +158,7 @@ pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError
         .and_then(|u| number(u, "longestStreak"))
         .unwrap_or(0.0) as i32;
     let last_activity = derived.last_activity.map(Bson::DateTime).unwrap_or(Bson::Null);
+    super::cache::changed(db, "leaderboard:", BOARDS_STALE);
     db.collection::<Document>(USERS)
         .update_one(
             doc! { "_id": user },
@@ -177,6 +178,9 @@ pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError
         .await?;
     Ok(derived)
 }
+
+/// How stale the leaderboards may be after a learner's points or streak change.
+const BOARDS_STALE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Records real learning now: extends or restarts the streak in the
 /// learner's day (called under the learner's lock on credited heartbeats).
@@ -209,6 +213,7 @@ pub async fn record_activity(db: &Database, user: ObjectId) -> Result<bool, Repo
             doc! { "$set": { "currentStreak": next.current, "longestStreak": next.longest, "lastActivityDate": now } },
         )
         .await?;
+    super::cache::changed(db, "leaderboard:", BOARDS_STALE);
     Ok(last_day != Some(today))
 }
 
