@@ -12,6 +12,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 missing_apt=()
 command -v curl >/dev/null || missing_apt+=(curl)
 command -v python3 >/dev/null || missing_apt+=(python3)
+command -v patch >/dev/null || missing_apt+=(patch)
 if [ "$NEED_CHROMIUM" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing_apt+=(chromium); fi
 if [ ${#missing_apt[@]} -gt 0 ]; then
   step "apt: installing ${missing_apt[*]}"
@@ -42,6 +43,23 @@ if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.ins
   step "npm: installing Tailwind CSS, binaryen (wasm-opt) and Playwright"
   npm ci --no-audit --no-fund
   touch node_modules/.installed
+fi
+
+# FerretDB 1.24.2 from the Go module proxy with Foothold's patches
+# (db/ferretdb/patches, explained in each), which the wrapper's go.mod uses
+# through a `replace` of the module by this patched copy.
+FERRETDB_SRC="$ROOT/target/ferretdb-src"
+if [ ! -f "$FERRETDB_SRC/.foothold-patched" ] || [ -n "$(find db/ferretdb/patches -newer "$FERRETDB_SRC/.foothold-patched" -type f)" ]; then
+  step "go: preparing FerretDB 1.24.2 with Foothold's patches"
+  upstream="$(cd "$(mktemp -d)" && GOFLAGS= go mod download -json github.com/FerretDB/FerretDB@v1.24.2 | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')"
+  [ -d "$upstream" ] || die "cannot download FerretDB 1.24.2 from the Go module proxy"
+  rm -rf "$FERRETDB_SRC"; mkdir -p "$(dirname "$FERRETDB_SRC")"
+  cp -R "$upstream" "$FERRETDB_SRC"; chmod -R u+w "$FERRETDB_SRC"
+  for p in db/ferretdb/patches/*.patch; do
+    patch --quiet --forward -p1 -d "$FERRETDB_SRC" < "$p" || die "cannot apply $p to FerretDB 1.24.2"
+  done
+  touch "$FERRETDB_SRC/.foothold-patched"
+  rm -f "$FERRETDB_BIN"
 fi
 
 if [ ! -x "$FERRETDB_BIN" ] || [ -n "$(find db/ferretdb -newer "$FERRETDB_BIN" -type f)" ]; then

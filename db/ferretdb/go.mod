@@ -4,6 +4,10 @@ go 1.26.8
 
 require github.com/FerretDB/FerretDB v1.24.2
 
+// FerretDB 1.24.2 with Foothold's patches (db/ferretdb/patches), prepared by
+// scripts/setup.sh from the module proxy's copy.
+replace github.com/FerretDB/FerretDB v1.24.2 => ../../target/ferretdb-src
+
 require (
 	filippo.io/edwards25519 v1.1.0 // indirect
 	github.com/AlekSi/pointer v1.2.0 // indirect

@@ -131,12 +131,12 @@ impl SessionStore for MongoSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let found = self
-            .sessions
-            .find_one(doc! { "_id": id.to_string(), "expiresAt": { "$gt": DateTime::now() } })
-            .await
-            .map_err(backend)?;
-        found.map(SessionDoc::into_record).transpose()
+        // By `_id` alone, the one filter FerretDB/SQLite answers from an
+        // index (with `expiresAt` added it reads every session); expiry is
+        // checked here.
+        let found = self.sessions.find_one(doc! { "_id": id.to_string() }).await.map_err(backend)?;
+        let now = DateTime::now();
+        found.filter(|s| s.expires_at > now).map(SessionDoc::into_record).transpose()
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

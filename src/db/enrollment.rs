@@ -5,7 +5,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, Document, doc};
 use serde::{Deserialize, Serialize};
 
-use super::collections::{CONTENTS, ENROLLMENTS, MODULES};
+use super::collections::ENROLLMENTS;
 use super::error::{RepoError, is_duplicate_key};
 use crate::model::EnrollmentStatus;
 
@@ -108,16 +108,14 @@ pub struct Certificate {
 /// Enrolls `user` in an active `module`, once: a second call returns the
 /// existing enrollment, and a dropped or paused one becomes active again.
 pub async fn enroll(db: &Database, user: ObjectId, module: ObjectId) -> Result<Enrollment, RepoError> {
-    let active_module =
-        db.collection::<Document>(MODULES).count_documents(doc! { "_id": module, "isActive": true }).await? > 0;
+    let active_module = super::module::get(db, module).await?.is_some_and(|m| m.is_active);
     if !active_module {
         return Err(RepoError::NotFound("Module"));
     }
     if let Some(existing) = get(db, user, module).await? {
         return reactivate(db, existing).await;
     }
-    let total =
-        db.collection::<Document>(CONTENTS).count_documents(doc! { "module": module, "isActive": true }).await?;
+    let total = super::content::module_items(db, module).await?.iter().filter(|c| c.is_active).count();
     let now = DateTime::now();
     let enrollment = Enrollment {
         id: super::keys::enrollment_id(user, module),
@@ -185,19 +183,14 @@ pub async fn set_status(
     if status == EnrollmentStatus::Completed {
         return Err(RepoError::field("status", "A module is completed by finishing its content"));
     }
-    let now = DateTime::now();
-    let result = db
-        .collection::<Document>(ENROLLMENTS)
-        .update_one(
-            doc! {
-                "_id": super::keys::enrollment_id(user, module),
-                "status": { "$ne": EnrollmentStatus::Completed.as_str() },
-            },
-            doc! { "$set": { "status": status.as_str(), "updatedAt": now } },
-        )
-        .await?;
-    if result.matched_count == 0 {
+    // Read, then write by `_id` alone: the one filter FerretDB/SQLite answers from an index.
+    let enrollment = get(db, user, module).await?.ok_or(RepoError::NotFound("Enrollment"))?;
+    if enrollment.status == EnrollmentStatus::Completed {
         return Err(RepoError::NotFound("Enrollment"));
     }
+    let now = DateTime::now();
+    db.collection::<Document>(ENROLLMENTS)
+        .update_one(doc! { "_id": enrollment.id }, doc! { "$set": { "status": status.as_str(), "updatedAt": now } })
+        .await?;
     Ok(())
 }

@@ -10,11 +10,12 @@
 //! *before* the document it names (a crash leaves a key to a missing
 //! document, never a document nobody can list).
 //!
-//! Measured on FerretDB 1.24 with SQLite, an `_id` lookup is still a scan
-//! (the `_id` index is on `->"_id"`, the query filters on `->'$._id'`, so
-//! SQLite never uses it): the last of 100,000 records took 0.9 s. Until the
-//! database answers `_id` lookups from its index, lists are read with one
-//! `{user}` query each (see [`progress`]).
+//! On FerretDB 1.24 with SQLite only an `_id` lookup avoids reading the whole
+//! collection, and only with Foothold's patch (`db/ferretdb/patches`): the
+//! upstream `_id` index is on `->"_id"` while its queries filter on
+//! `->'$._id'`, so SQLite never used it (the last of 100,000 records: 0.9 s
+//! to find; patched: 0.8 ms). A learner's lists are read as one `_id` lookup
+//! per key, run together.
 //!
 //! [`migrate`] gives documents written before this their derived ids, once
 //! per database (`serve` and `foothold rebuild` run it).
@@ -22,6 +23,7 @@
 use std::collections::HashMap;
 
 use futures::TryStreamExt;
+use futures::future::try_join_all;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, Document, doc};
@@ -88,19 +90,36 @@ pub async fn add(db: &Database, user: ObjectId, list: List, id: ObjectId) -> Res
     }
 }
 
-// A learner's lists are read with one `{user}` query, not one `_id` lookup
-// per key: measured on FerretDB 1.24/SQLite, an `_id` lookup scans the
-// collection too (its `_id` index is on `->"_id"`, its queries filter on
-// `->'$._id'`, so SQLite never uses it: the last of 100,000 records took
-// 0.9 s to find). One scan for a list beats one scan per key until the
-// database answers `_id` lookups from its index.
+/// The ids in the learner's `list`.
+pub async fn list(db: &Database, user: ObjectId, list: List) -> Result<Vec<ObjectId>, RepoError> {
+    let Some(keys) = db.collection::<Document>(LEARNER_KEYS).find_one(doc! { "_id": user }).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(keys.get_array(list.field()).map(|a| a.iter().filter_map(Bson::as_object_id).collect()).unwrap_or_default())
+}
+
+/// The documents of `collection` with these ids, in the same order, skipping
+/// missing ones: one `_id` lookup each, run together.
+pub async fn fetch<T>(db: &Database, collection: &str, ids: &[ObjectId]) -> Result<Vec<T>, RepoError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let coll = db.collection::<T>(collection);
+    let found = try_join_all(ids.iter().map(|id| {
+        let coll = &coll;
+        async move { coll.find_one(doc! { "_id": id }).await }
+    }))
+    .await?;
+    Ok(found.into_iter().flatten().collect())
+}
 
 /// Every enrollment of a learner.
 pub async fn enrollments<T>(db: &Database, user: ObjectId) -> Result<Vec<T>, RepoError>
 where
     T: DeserializeOwned + Send + Sync,
 {
-    Ok(db.collection::<T>(ENROLLMENTS).find(doc! { "user": user }).await?.try_collect().await?)
+    let ids: Vec<ObjectId> = list(db, user, List::Modules).await?.into_iter().map(|m| enrollment_id(user, m)).collect();
+    fetch(db, ENROLLMENTS, &ids).await
 }
 
 /// Every progress document of a learner; only those on `within` when given.
@@ -108,12 +127,13 @@ pub async fn progress<T>(db: &Database, user: ObjectId, within: Option<&[ObjectI
 where
     T: DeserializeOwned + Send + Sync,
 {
-    let all: Vec<Document> =
-        db.collection::<Document>(PROGRESS).find(doc! { "user": user }).await?.try_collect().await?;
-    all.into_iter()
-        .filter(|d| within.is_none_or(|w| d.get_object_id("content").is_ok_and(|c| w.contains(&c))))
-        .map(|d| Ok(mongodb::bson::from_document(d).map_err(mongodb::error::Error::from)?))
-        .collect()
+    let ids: Vec<ObjectId> = list(db, user, List::Contents)
+        .await?
+        .into_iter()
+        .filter(|c| within.is_none_or(|w| w.contains(c)))
+        .map(|c| progress_id(user, c))
+        .collect();
+    fetch(db, PROGRESS, &ids).await
 }
 
 /// What [`migrate`] did.

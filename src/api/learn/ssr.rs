@@ -226,6 +226,8 @@ pub async fn set_status(module_id: &str, status: &str) -> Result<(), AppError> {
             return Err(AppError::Invalid(e));
         }
     };
+    // Under the learner's lock, like every change to their documents (a completion cannot slip in between).
+    let _guard = learning::lock_learner(user.id).await;
     crate::db::enrollment::set_status(&db, user.id, module, status).await?;
     Ok(())
 }
