@@ -20,9 +20,12 @@ const MAX_TTL: Duration = Duration::from_secs(300);
 
 type Entry = (Instant, Arc<dyn Any + Send + Sync>);
 
+static LOADING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 static ENTRIES: LazyLock<Mutex<HashMap<(String, String), Entry>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// The cached value for `key` in `db`, or the one `load` reads (then cached).
+/// Loads run one at a time, so `load` must not itself read through this cache.
 pub async fn get_or_load<T, E, F>(db: &Database, key: String, load: F) -> Result<Arc<T>, E>
 where
     T: Send + Sync + 'static,
@@ -39,11 +42,21 @@ where
     F: std::future::Future<Output = Result<T, E>>,
 {
     let slot = (db.name().to_string(), key);
-    let hit = ENTRIES
-        .lock()
-        .ok()
-        .and_then(|entries| entries.get(&slot).filter(|(at, _)| at.elapsed() < ttl).map(|(_, v)| Arc::clone(v)));
-    if let Some(value) = hit.and_then(|v| v.downcast::<T>().ok()) {
+    let cached = || {
+        ENTRIES
+            .lock()
+            .ok()
+            .and_then(|entries| entries.get(&slot).filter(|(at, _)| at.elapsed() < ttl).map(|(_, v)| Arc::clone(v)))
+            .and_then(|v| v.downcast::<T>().ok())
+    };
+    if let Some(value) = cached() {
+        return Ok(value);
+    }
+    // One load at a time: requests that miss together wait for the first
+    // load instead of each reading the collection (50 clients on one module
+    // page would otherwise read it 50 times).
+    let _loading = LOADING.lock().await;
+    if let Some(value) = cached() {
         return Ok(value);
     }
     let value = Arc::new(load.await?);

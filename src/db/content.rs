@@ -341,8 +341,20 @@ pub async fn list_for_module(db: &Database, module: ObjectId) -> Result<Vec<Cont
 /// A module's content in order, inactive items too, as learners' pages see
 /// it: cached for up to [`super::cache::TTL`] (every admin change clears it).
 /// Authoring reads [`list_for_module`], which is never cached.
-pub async fn module_items(db: &Database, module: ObjectId) -> Result<std::sync::Arc<Vec<Content>>, RepoError> {
-    super::cache::get_or_load(db, format!("module-items:{module}"), list_for_module(db, module)).await
+pub async fn module_items(db: &Database, module: ObjectId) -> Result<Vec<Content>, RepoError> {
+    // Every module's items from one read of the collection (on FerretDB/SQLite
+    // a read by module reads all of it anyway).
+    let all = super::cache::get_or_load(db, "module-items".into(), async {
+        let mut by_module: std::collections::HashMap<ObjectId, Vec<Content>> = std::collections::HashMap::new();
+        let items: Vec<Content> =
+            db.collection::<Content>(CONTENTS).find(doc! {}).sort(doc! { "order": 1 }).await?.try_collect().await?;
+        for item in items {
+            by_module.entry(item.module).or_default().push(item);
+        }
+        Ok::<_, RepoError>(by_module)
+    })
+    .await?;
+    Ok(all.get(&module).cloned().unwrap_or_default())
 }
 
 /// The spec's `progressCount` virtual: how many learners have started this item.
