@@ -17,8 +17,8 @@ use super::number;
 use super::user::User;
 use crate::domain::achievements::{Facts, Rule, evaluate};
 use crate::domain::calendar::day_of;
+use crate::model::TriggerType;
 use crate::model::achievement::Condition;
-use crate::model::{EnrollmentStatus, TriggerType};
 
 /// What set the evaluation off (stored in `earnedContext`).
 #[derive(Debug, Clone)]
@@ -65,17 +65,9 @@ pub async fn facts(db: &Database, user: &User) -> Result<Facts, RepoError> {
     let zone = user.preferences.time_zone.as_str();
     let day = |ms: i64| day_of(ms, crate::timezone::offset_or_utc(zone, ms));
     let progress: Vec<Document> = super::keys::progress(db, user.id, None).await?;
-    let enrollments: Vec<Document> = super::keys::enrollments::<Document>(db, user.id)
-        .await?
-        .into_iter()
-        .filter(|e| e.get_str("status") == Ok(EnrollmentStatus::Completed.as_str()))
-        .collect();
-    let completed: HashSet<ObjectId> = enrollments.iter().filter_map(|e| e.get_object_id("module").ok()).collect();
-    let module_days = enrollments
-        .iter()
-        .filter_map(|e| e.get_datetime("completedAt").ok())
-        .map(|d| day(d.timestamp_millis()))
-        .collect();
+    let enrollments = super::enrollment::completed_for_user(db, user.id).await?;
+    let completed: HashSet<ObjectId> = enrollments.iter().map(|e| e.module).collect();
+    let module_days = enrollments.iter().filter_map(|e| e.completed_at).map(|d| day(d.timestamp_millis())).collect();
 
     let mut content_days = Vec::new();
     let mut study_days = Vec::new();

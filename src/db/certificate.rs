@@ -21,7 +21,6 @@ use super::collections::ENROLLMENTS;
 use super::enrollment::{Certificate, Enrollment};
 use super::error::RepoError;
 use crate::domain::certificate::{RANDOM_BYTES, format_id};
-use crate::model::EnrollmentStatus;
 
 /// A fresh certificate, with 125 bits from the operating system's generator in its id.
 pub fn new_certificate(now: DateTime) -> Certificate {
@@ -109,11 +108,8 @@ pub async fn find(db: &Database, id: &str) -> Result<Option<Enrollment>, RepoErr
 
 /// A learner's certificates, newest first.
 pub async fn list_for_user(db: &Database, user: ObjectId) -> Result<Vec<Enrollment>, RepoError> {
-    let mut list: Vec<Enrollment> = super::keys::enrollments::<Enrollment>(db, user)
-        .await?
-        .into_iter()
-        .filter(|e| e.status == EnrollmentStatus::Completed && e.certificate.issued)
-        .collect();
+    let mut list = super::enrollment::completed_for_user(db, user).await?;
+    list.retain(|e| e.certificate.issued);
     list.sort_by_key(|e| std::cmp::Reverse(e.certificate.issued_at.map(|d| d.timestamp_millis())));
     Ok(list)
 }

@@ -166,6 +166,13 @@ pub async fn list_for_user(db: &Database, user: ObjectId) -> Result<Vec<Enrollme
     super::keys::enrollments(db, user).await
 }
 
+/// The learner's completed enrollments.
+pub async fn completed_for_user(db: &Database, user: ObjectId) -> Result<Vec<Enrollment>, RepoError> {
+    let mut all = list_for_user(db, user).await?;
+    all.retain(|e| e.status == EnrollmentStatus::Completed);
+    Ok(all)
+}
+
 pub async fn get(db: &Database, user: ObjectId, module: ObjectId) -> Result<Option<Enrollment>, RepoError> {
     Ok(db
         .collection::<Enrollment>(ENROLLMENTS)

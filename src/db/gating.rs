@@ -14,17 +14,11 @@ use super::error::RepoError;
 use super::module::Module;
 use super::phase::Phase;
 use crate::domain::gating::{self, Item, Need, Prerequisite};
-use crate::model::EnrollmentStatus;
 
 /// Modules the learner has completed (none for a visitor).
 pub async fn completed_modules(db: &Database, user: Option<ObjectId>) -> Result<HashSet<ObjectId>, RepoError> {
     let Some(user) = user else { return Ok(HashSet::new()) };
-    let docs: Vec<Document> = super::keys::enrollments(db, user).await?;
-    Ok(docs
-        .iter()
-        .filter(|d| d.get_str("status") == Ok(EnrollmentStatus::Completed.as_str()))
-        .filter_map(|d| d.get_object_id("module").ok())
-        .collect())
+    Ok(super::enrollment::completed_for_user(db, user).await?.iter().map(|e| e.module).collect())
 }
 
 /// The prerequisites of a module and of its phase, and what is still needed.

@@ -18,7 +18,7 @@ use super::user::Stats;
 use crate::domain::calendar::day_of;
 use crate::domain::points::{self, Completion};
 use crate::domain::streak::{self, Streak};
-use crate::model::{ContentType, Difficulty, EnrollmentStatus};
+use crate::model::{ContentType, Difficulty};
 
 async fn docs(
     db: &Database,
@@ -117,13 +117,9 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError
             _ => {}
         }
     }
-    let finished: Vec<Document> = super::keys::enrollments::<Document>(db, user)
-        .await?
-        .into_iter()
-        .filter(|e| e.get_str("status") == Ok(EnrollmentStatus::Completed.as_str()))
-        .collect();
+    let finished = super::enrollment::completed_for_user(db, user).await?;
     stats.courses_completed = i32::try_from(finished.len()).unwrap_or(i32::MAX);
-    let module_ids = ids(&finished, "module");
+    let module_ids: Vec<ObjectId> = finished.iter().map(|e| e.module).collect();
     if !module_ids.is_empty() {
         for m in docs(db, MODULES, doc! { "_id": { "$in": module_ids } }, doc! { "difficulty": 1 }).await? {
             if let Some(d) = m.get_str("difficulty").ok().and_then(Difficulty::parse) {
@@ -158,7 +154,6 @@ pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError
         .and_then(|u| number(u, "longestStreak"))
         .unwrap_or(0.0) as i32;
     let last_activity = derived.last_activity.map(Bson::DateTime).unwrap_or(Bson::Null);
-    super::cache::changed(db, "leaderboard:", BOARDS_STALE);
     db.collection::<Document>(USERS)
         .update_one(
             doc! { "_id": user },
@@ -176,11 +171,15 @@ pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError
             } },
         )
         .await?;
+    boards_changed(db);
     Ok(derived)
 }
 
-/// How stale the leaderboards may be after a learner's points or streak change.
-const BOARDS_STALE: std::time::Duration = std::time::Duration::from_secs(5);
+/// The leaderboards show a learner's points and streak: after a change they
+/// are read again, at most once per 5 s however often learners change them.
+fn boards_changed(db: &Database) {
+    super::cache::changed(db, "leaderboard:", std::time::Duration::from_secs(5));
+}
 
 /// Records real learning now: extends or restarts the streak in the
 /// learner's day (called under the learner's lock on credited heartbeats).
@@ -213,7 +212,7 @@ pub async fn record_activity(db: &Database, user: ObjectId) -> Result<bool, Repo
             doc! { "$set": { "currentStreak": next.current, "longestStreak": next.longest, "lastActivityDate": now } },
         )
         .await?;
-    super::cache::changed(db, "leaderboard:", BOARDS_STALE);
+    boards_changed(db);
     Ok(last_day != Some(today))
 }
 
