@@ -21,12 +21,11 @@ pub use ssr::{badges, stats_view};
 mod ssr {
     use std::collections::HashMap;
 
-    use futures::TryStreamExt;
     use mongodb::Database;
+    use mongodb::bson::doc;
     use mongodb::bson::oid::ObjectId;
-    use mongodb::bson::{Document, doc};
 
-    use crate::db::collections::{CONTENTS, MODULES};
+    use crate::db::collections::MODULES;
     use crate::db::progress::Progress;
     use crate::db::user::User;
     use crate::domain::calendar;
@@ -43,32 +42,17 @@ mod ssr {
     /// Days in the streak calendar (twelve weeks); the chart shows the last 30.
     const CALENDAR_DAYS: i64 = 84;
 
-    /// Every item's title and type, cached like the catalog (a read by a
-    /// list of ids is a scan of the collection on FerretDB/SQLite anyway).
+    /// Every item's title and type, from the cached items of every module
+    /// (a read by a list of ids is a scan of the collection on FerretDB/SQLite).
     struct Titles {
-        titles: std::sync::Arc<HashMap<ObjectId, (String, ContentType)>>,
+        titles: HashMap<ObjectId, (String, ContentType)>,
     }
 
     impl Titles {
         async fn load(db: &Database) -> Result<Titles, AppError> {
-            let read = async {
-                let docs: Vec<Document> = db
-                    .collection::<Document>(CONTENTS)
-                    .find(doc! {})
-                    .projection(doc! { "title": 1, "type": 1 })
-                    .await?
-                    .try_collect()
-                    .await?;
-                Ok::<_, AppError>(
-                    docs.iter()
-                        .filter_map(|d| {
-                            let kind = ContentType::parse(d.get_str("type").ok()?)?;
-                            Some((d.get_object_id("_id").ok()?, (d.get_str("title").ok()?.to_string(), kind)))
-                        })
-                        .collect(),
-                )
-            };
-            Ok(Titles { titles: crate::db::cache::get_or_load(db, "content-titles".into(), read).await? })
+            let items = crate::db::content::items_by_module(db).await?;
+            let titles = items.values().flatten().map(|c| (c.id, (c.title.clone(), c.kind))).collect();
+            Ok(Titles { titles })
         }
 
         fn get(&self, id: &ObjectId) -> Option<&(String, ContentType)> {

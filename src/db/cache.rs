@@ -80,7 +80,5 @@ pub fn changed(db: &Database, prefix: &str, min_age: Duration) {
 
 /// Forgets every cached catalog read of `db` (call after any catalog write).
 pub fn catalog_changed(db: &Database) {
-    if let Ok(mut entries) = ENTRIES.lock() {
-        entries.retain(|(name, _), _| name != db.name());
-    }
+    changed(db, "", Duration::ZERO);
 }

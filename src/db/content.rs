@@ -342,9 +342,15 @@ pub async fn list_for_module(db: &Database, module: ObjectId) -> Result<Vec<Cont
 /// it: cached for up to [`super::cache::TTL`] (every admin change clears it).
 /// Authoring reads [`list_for_module`], which is never cached.
 pub async fn module_items(db: &Database, module: ObjectId) -> Result<Vec<Content>, RepoError> {
-    // Every module's items from one read of the collection (on FerretDB/SQLite
-    // a read by module reads all of it anyway).
-    let all = super::cache::get_or_load(db, "module-items".into(), async {
+    Ok(items_by_module(db).await?.get(&module).cloned().unwrap_or_default())
+}
+
+/// Every module's items in order, cached like [`module_items`]: one read of
+/// the collection (on FerretDB/SQLite a read by module reads all of it anyway).
+pub async fn items_by_module(
+    db: &Database,
+) -> Result<std::sync::Arc<std::collections::HashMap<ObjectId, Vec<Content>>>, RepoError> {
+    super::cache::get_or_load(db, "module-items".into(), async {
         let mut by_module: std::collections::HashMap<ObjectId, Vec<Content>> = std::collections::HashMap::new();
         let items: Vec<Content> =
             db.collection::<Content>(CONTENTS).find(doc! {}).sort(doc! { "order": 1 }).await?.try_collect().await?;
@@ -353,8 +359,7 @@ pub async fn module_items(db: &Database, module: ObjectId) -> Result<Vec<Content
         }
         Ok::<_, RepoError>(by_module)
     })
-    .await?;
-    Ok(all.get(&module).cloned().unwrap_or_default())
+    .await
 }
 
 /// The spec's `progressCount` virtual: how many learners have started this item.

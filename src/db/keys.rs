@@ -146,8 +146,8 @@ pub struct Migrated {
 
 /// Gives every progress and enrollment document its derived `_id` and
 /// every learner their key lists, once per database. Safe to interrupt and
-/// run again: a moved document is written under its new id before the old
-/// one is deleted, and a repeat finds the new one already there.
+/// run again: a moved document is parked before the old one is deleted
+/// ([`move_document`]), and the next run first writes what was parked.
 pub async fn migrate(db: &Database) -> Result<Option<Migrated>, RepoError> {
     let done = db.collection::<Document>(MIGRATIONS);
     if done.find_one(doc! { "_id": DERIVED_IDS }).await?.is_some() {

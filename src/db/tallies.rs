@@ -42,8 +42,8 @@ pub const TALLIES: &str = "analytics_tallies";
 pub const SEEN: &str = "analytics_seen";
 /// The tally that says the others exist (written by [`rebuild`]).
 const META: &str = "meta";
-/// Days of per-day activity a rebuild reconstructs from progress history.
-pub const HISTORY_DAYS: i64 = 30;
+/// Days of per-day activity a rebuild reconstructs from progress history: the overview's charts.
+pub const HISTORY_DAYS: i64 = super::analytics::DAYS;
 
 /// One writer of tallies at a time in this process (see the module docs).
 static WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
