@@ -17,6 +17,7 @@ const USAGE: &str =
                     --content-per-module N (10)  --progress N (1000000)
                     --sign-in N (0): the first N learners sign in with the
                     password in FOOTHOLD_SYNTHETIC_PASSWORD
+                    --sequential 0|1 (1): whether modules require items in order
   create-admin    create an active administrator; the password is read from
                   FOOTHOLD_ADMIN_PASSWORD or, if unset, from the first line of stdin
   rebuild         recompute every derived number from the source documents:
@@ -97,7 +98,7 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Parses `--users N --modules N --content-per-module N --progress N`.
+/// Parses `--users N --modules N --content-per-module N --progress N --sign-in N --sequential 0|1`.
 fn synthetic_size(mut args: impl Iterator<Item = String>) -> Result<foothold::seed::synthetic::Size, String> {
     let mut size = foothold::seed::synthetic::Size::default();
     while let Some(flag) = args.next() {
@@ -109,6 +110,7 @@ fn synthetic_size(mut args: impl Iterator<Item = String>) -> Result<foothold::se
             "--content-per-module" => size.content_per_module = n.max(1),
             "--progress" => size.progress = n,
             "--sign-in" => size.sign_in = n,
+            "--sequential" => size.sequential = n != 0,
             other => return Err(format!("unknown option {other:?}")),
         }
     }

@@ -484,7 +484,7 @@ async fn synthetic_data_set_has_the_requested_shape() {
     use foothold::db::collections::{ENROLLMENTS, PROGRESS, USERS};
     use foothold::seed::synthetic::{Size, seed};
     let (_config, db) = support::fresh_database().await;
-    let size = Size { users: 40, modules: 6, content_per_module: 4, progress: 500, sign_in: 0 };
+    let size = Size { users: 40, modules: 6, content_per_module: 4, progress: 500, sign_in: 0, sequential: true };
     let report = seed(&db, size).await.unwrap();
     assert_eq!((report.users, report.modules, report.content, report.progress), (40, 6, 24, 500));
     let count = |c: &'static str| {

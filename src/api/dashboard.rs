@@ -83,7 +83,8 @@ mod ssr {
             })
             .collect();
 
-        let progress: Vec<Progress> = crate::db::keys::progress(db, user.id, None).await?;
+        let items = crate::db::content::items_by_module(db).await?;
+        let progress = recent_progress(db, user.id, &sorted, &items).await?;
         let last = progress.iter().max_by_key(|p| p.last_accessed_at.timestamp_millis());
         let mut done: Vec<&Progress> = progress.iter().filter(|p| p.progress.completed_at.is_some()).collect();
         done.sort_by_key(|p| std::cmp::Reverse(p.progress.completed_at.map(|d| d.timestamp_millis())));
@@ -116,9 +117,11 @@ mod ssr {
                 })
             })
             .collect();
-        let sessions: Vec<(i64, f64)> = progress
+        // The enrollments' study sessions carry the same credited time as the
+        // items' (both are written by each heartbeat), one list per module.
+        let sessions: Vec<(i64, f64)> = enrollments
             .iter()
-            .flat_map(|p| p.time_spent.sessions.iter().map(|s| (s.end_time.timestamp_millis(), s.duration)))
+            .flat_map(|e| e.time_spent.sessions.iter().map(|s| (s.end_time.timestamp_millis(), s.duration * 60.0)))
             .collect();
         // Days in the learner's time zone (at today's offset for the whole calendar).
         let study_days = calendar::minutes_per_day(&sessions, now, offset, CALENDAR_DAYS);
@@ -171,6 +174,37 @@ mod ssr {
             .collect())
     }
 
+    /// The learner's progress in the modules they used last: enough for the
+    /// item to continue and the [`RECENT`] latest completions without
+    /// reading every record. `by_access` is the learner's enrollments, most
+    /// recently accessed first; an item is completed while its module is
+    /// accessed, so once [`RECENT`] completions are newer than the next
+    /// module's last access, no older module can hold a newer one.
+    async fn recent_progress(
+        db: &Database,
+        user: ObjectId,
+        by_access: &[crate::db::enrollment::Enrollment],
+        items: &HashMap<ObjectId, Vec<crate::db::content::Content>>,
+    ) -> Result<Vec<Progress>, AppError> {
+        let mut found: Vec<Progress> = Vec::new();
+        for (i, e) in by_access.iter().enumerate() {
+            if i > 0 {
+                let mut completed: Vec<i64> =
+                    found.iter().filter_map(|p| p.progress.completed_at.map(|d| d.timestamp_millis())).collect();
+                completed.sort_unstable_by(|a, b| b.cmp(a));
+                let accessed = e.last_accessed_at.timestamp_millis();
+                if completed.get(RECENT - 1).is_some_and(|&t| t >= accessed) {
+                    break;
+                }
+            }
+            // By derived id: an item never opened is one lookup that finds nothing.
+            let ids: Vec<ObjectId> =
+                items.get(&e.module).into_iter().flatten().map(|c| crate::db::keys::progress_id(user, c.id)).collect();
+            found.extend(crate::db::keys::fetch::<Progress>(db, crate::db::collections::PROGRESS, &ids).await?);
+        }
+        Ok(found)
+    }
+
     /// Active modules the learner has not joined and may start now, in catalog order.
     async fn recommend(
         db: &Database,
@@ -188,7 +222,7 @@ mod ssr {
             if joined.contains(&id) {
                 continue;
             }
-            let Some(module) = crate::db::module::get(db, id).await? else { continue };
+            let Some(module) = crate::db::module::cached(db, id).await? else { continue };
             if crate::db::gating::module_gate(db, &module, &completed).await?.needs.is_empty() {
                 picks.push(Recommendation {
                     id: card.id.clone(),

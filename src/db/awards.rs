@@ -131,13 +131,22 @@ pub async fn facts(db: &Database, user: &User) -> Result<Facts, RepoError> {
     })
 }
 
+/// What [`evaluate_and_award`] gave the learner.
+#[derive(Debug, Default)]
+pub struct Awarded {
+    pub earned: Vec<Earned>,
+    /// How much the learner's stored points grew.
+    pub points: i64,
+}
+
 /// Evaluates every active achievement the learner lacks and awards those
 /// now earned; repeats while awards add points (at most three rounds).
-pub async fn evaluate_and_award(db: &Database, user_id: ObjectId, trigger: &Trigger) -> Result<Vec<Earned>, RepoError> {
+pub async fn evaluate_and_award(db: &Database, user_id: ObjectId, trigger: &Trigger) -> Result<Awarded, RepoError> {
     let active = achievement::list_active(db).await?;
     let mut earned_now = Vec::new();
+    let mut points = 0;
     for _ in 0..3 {
-        let Some(user) = super::user::get(db, user_id).await? else { return Ok(earned_now) };
+        let Some(user) = super::user::get(db, user_id).await? else { break };
         let held: HashSet<ObjectId> =
             achievement::awards_of(db, user_id).await?.into_iter().map(|a| a.achievement).collect();
         let facts = facts(db, &user).await?;
@@ -151,9 +160,10 @@ pub async fn evaluate_and_award(db: &Database, user_id: ObjectId, trigger: &Trig
         if !awarded {
             break;
         }
-        super::stats::refresh(db, user_id).await?;
+        let refreshed = super::stats::refresh(db, user_id).await?;
+        points += refreshed.stats.total_points - refreshed.points_before;
     }
-    Ok(earned_now)
+    Ok(Awarded { earned: earned_now, points })
 }
 
 /// Awards `a` to `user` if the `facts` earn it (once: the unique index

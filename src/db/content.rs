@@ -362,6 +362,12 @@ pub async fn items_by_module(
     .await
 }
 
+/// An item as learners' pages see it (inactive ones too; callers filter),
+/// from the cached items of every module ([`items_by_module`]).
+pub async fn cached(db: &Database, id: ObjectId) -> Result<Option<Content>, RepoError> {
+    Ok(items_by_module(db).await?.values().flatten().find(|c| c.id == id).cloned())
+}
+
 /// The spec's `progressCount` virtual: how many learners have started this item.
 pub async fn progress_count(db: &Database, id: ObjectId) -> Result<u64, RepoError> {
     Ok(db.collection::<Document>(super::collections::PROGRESS).count_documents(doc! { "content": id }).await?)

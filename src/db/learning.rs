@@ -107,6 +107,9 @@ pub struct Recorded<T> {
     pub module_completed: bool,
     /// Achievements this change earned.
     pub earned: Vec<super::awards::Earned>,
+    /// How much the learner's points grew by this change (its completion,
+    /// the module's, and the achievements it earned).
+    pub points: i64,
 }
 
 /// Opens an item: creates the learner's progress document on first visit,
@@ -157,6 +160,55 @@ async fn touch_enrollment(db: &Database, enrollment: ObjectId, now: DateTime) ->
     Ok(())
 }
 
+/// Marks the enrollment accessed `now` and adds `seconds` of study time to
+/// it (its total and its study sessions): one read and one write, under the
+/// learner's lock.
+async fn touch_enrollment_studied(
+    db: &Database,
+    enrollment: ObjectId,
+    now: DateTime,
+    seconds: f64,
+) -> Result<(), RepoError> {
+    if seconds <= 0.0 {
+        return touch_enrollment(db, enrollment, now).await;
+    }
+    let fresh = db
+        .collection::<Enrollment>(ENROLLMENTS)
+        .find_one(doc! { "_id": enrollment })
+        .await?
+        .ok_or(RepoError::NotFound("Enrollment"))?;
+    let mut sessions: Vec<Session> = fresh
+        .time_spent
+        .sessions
+        .iter()
+        .map(|s| Session {
+            start_ms: s.start_time.timestamp_millis(),
+            end_ms: s.end_time.timestamp_millis(),
+            duration: s.duration * 60.0,
+            progress_gained: 0.0,
+        })
+        .collect();
+    rules::add_to_sessions(&mut sessions, now.timestamp_millis(), seconds, 0.0);
+    let sessions: Vec<StudySession> = sessions
+        .iter()
+        .map(|s| StudySession {
+            start_time: DateTime::from_millis(s.start_ms),
+            end_time: DateTime::from_millis(s.end_ms),
+            duration: s.duration / 60.0,
+        })
+        .collect();
+    db.collection::<Document>(ENROLLMENTS)
+        .update_one(
+            doc! { "_id": enrollment },
+            doc! {
+                "$set": { "timeSpent.sessions": to_bson(&sessions)?, "lastAccessedAt": now, "updatedAt": now },
+                "$inc": { "timeSpent.total": seconds / 60.0 },
+            },
+        )
+        .await?;
+    Ok(())
+}
+
 /// Applies `change` to the learner's progress on `item` under the learner's
 /// lock, settles completion, saves, and refreshes the enrollment when the
 /// item's completion changed.
@@ -177,6 +229,19 @@ async fn record_locked<T>(
     learner: &Learner,
     item: &Item,
     enrollment: Enrollment,
+    change: impl FnOnce(&mut Progress, i64) -> Result<T, RepoError>,
+) -> Result<Recorded<T>, RepoError> {
+    record_studied(db, learner, item, enrollment, |_| 0.0, change).await
+}
+
+/// [`record_locked`] that also adds `studied(&value)` seconds to the
+/// enrollment's study time in the same write that marks it accessed.
+async fn record_studied<T>(
+    db: &Database,
+    learner: &Learner,
+    item: &Item,
+    enrollment: Enrollment,
+    studied: impl FnOnce(&T) -> f64,
     change: impl FnOnce(&mut Progress, i64) -> Result<T, RepoError>,
 ) -> Result<Recorded<T>, RepoError> {
     let mut p = progress::get(db, learner.id, item.content.id)
@@ -201,16 +266,18 @@ async fn record_locked<T>(
     super::tallies::progress_changed(db, Some(&facts_before), &super::tallies::progress_facts(&p)).await;
     super::tallies::touch(db, learner.id, now.timestamp_millis()).await;
     let was_module_complete = enrollment.status == EnrollmentStatus::Completed;
-    touch_enrollment(db, enrollment.id, now).await?;
+    touch_enrollment_studied(db, enrollment.id, now, studied(&value)).await?;
+    let mut points = 0;
     let enrollment = if just_completed {
         let enrollment = refresh_enrollment(db, learner.id, item.content.module).await?.unwrap_or(enrollment);
-        super::stats::refresh(db, learner.id).await?;
+        let refreshed = super::stats::refresh(db, learner.id).await?;
+        points += refreshed.stats.total_points - refreshed.points_before;
         enrollment
     } else {
         enrollment
     };
     let module_completed = !was_module_complete && enrollment.status == EnrollmentStatus::Completed;
-    let earned = if just_completed {
+    let awarded = if just_completed {
         let kind = if module_completed { TriggerType::ModuleCompletion } else { TriggerType::ContentCompletion };
         let trigger = Trigger {
             kind,
@@ -220,9 +287,10 @@ async fn record_locked<T>(
         };
         super::awards::evaluate_and_award(db, learner.id, &trigger).await?
     } else {
-        Vec::new()
+        super::awards::Awarded::default()
     };
-    Ok(Recorded { value, progress: p, enrollment, just_completed, module_completed, earned })
+    points += awarded.points;
+    Ok(Recorded { value, progress: p, enrollment, just_completed, module_completed, earned: awarded.earned, points })
 }
 
 /// What the server observed, in the terms of the completion rule.
@@ -254,57 +322,63 @@ pub async fn heartbeat(
     beat: &Beat,
 ) -> Result<Recorded<f64>, RepoError> {
     let _guard = lock_learner(learner.id).await;
-    let recorded = record_locked(db, learner, item, enrollment, |p, now| {
-        let previous = p.last_accessed_at.timestamp_millis();
-        let credited = rules::credit_seconds(Some(previous), now);
-        let elapsed = (now - previous).max(0) as f64 / 1000.0;
-        let before = p.progress.percentage;
-        let content = &item.content;
-        match content.kind {
-            ContentType::Video => video_beat(p, content, beat, elapsed),
-            ContentType::Document => {
-                let section =
-                    (if beat.position.is_finite() { beat.position } else { 1.0 } as i32).clamp(1, item.sections.max(1));
-                let mut pages: Vec<SectionTime> = p.content_specific.pages_read.iter().map(section_time).collect();
-                rules::add_section_time(&mut pages, section, credited);
-                let read_at =
-                    |page: i32| p.content_specific.pages_read.iter().find(|r| r.page == page).map(|r| r.read_at);
-                let pages_read: Vec<PageRead> = pages
-                    .iter()
-                    .map(|s| PageRead {
-                        page: s.section,
-                        read_at: if s.section == section {
-                            DateTime::from_millis(now)
-                        } else {
-                            read_at(s.section).unwrap_or_else(|| DateTime::from_millis(now))
-                        },
-                        time_spent: s.seconds,
-                    })
-                    .collect();
-                p.content_specific.pages_read = pages_read;
-                p.progress.percentage = rules::sections_read_percentage(&pages, item.sections);
-                p.progress.current_position = f64::from(section);
+    let recorded = record_studied(
+        db,
+        learner,
+        item,
+        enrollment,
+        |credited| *credited,
+        |p, now| {
+            let previous = p.last_accessed_at.timestamp_millis();
+            let credited = rules::credit_seconds(Some(previous), now);
+            let elapsed = (now - previous).max(0) as f64 / 1000.0;
+            let before = p.progress.percentage;
+            let content = &item.content;
+            match content.kind {
+                ContentType::Video => video_beat(p, content, beat, elapsed),
+                ContentType::Document => {
+                    let section = (if beat.position.is_finite() { beat.position } else { 1.0 } as i32)
+                        .clamp(1, item.sections.max(1));
+                    let mut pages: Vec<SectionTime> = p.content_specific.pages_read.iter().map(section_time).collect();
+                    rules::add_section_time(&mut pages, section, credited);
+                    let read_at =
+                        |page: i32| p.content_specific.pages_read.iter().find(|r| r.page == page).map(|r| r.read_at);
+                    let pages_read: Vec<PageRead> = pages
+                        .iter()
+                        .map(|s| PageRead {
+                            page: s.section,
+                            read_at: if s.section == section {
+                                DateTime::from_millis(now)
+                            } else {
+                                read_at(s.section).unwrap_or_else(|| DateTime::from_millis(now))
+                            },
+                            time_spent: s.seconds,
+                        })
+                        .collect();
+                    p.content_specific.pages_read = pages_read;
+                    p.progress.percentage = rules::sections_read_percentage(&pages, item.sections);
+                    p.progress.current_position = f64::from(section);
+                }
+                ContentType::Lab | ContentType::Game => {}
             }
-            ContentType::Lab | ContentType::Game => {}
-        }
-        let bounded = |n: i32| n.clamp(0, 20);
-        p.interactions.pauses = p.interactions.pauses.saturating_add(bounded(beat.pauses));
-        p.interactions.seeks = p.interactions.seeks.saturating_add(bounded(beat.seeks));
-        p.interactions.replays = p.interactions.replays.saturating_add(bounded(beat.replays));
-        p.time_spent.total += credited;
-        let gained = (p.progress.percentage - before).max(0.0);
-        let mut sessions: Vec<Session> = p.time_spent.sessions.iter().map(to_session).collect();
-        rules::add_to_sessions(&mut sessions, now, credited, gained);
-        p.time_spent.sessions = sessions.iter().map(from_session).collect();
-        Ok(credited)
-    })
+            let bounded = |n: i32| n.clamp(0, 20);
+            p.interactions.pauses = p.interactions.pauses.saturating_add(bounded(beat.pauses));
+            p.interactions.seeks = p.interactions.seeks.saturating_add(bounded(beat.seeks));
+            p.interactions.replays = p.interactions.replays.saturating_add(bounded(beat.replays));
+            p.time_spent.total += credited;
+            let gained = (p.progress.percentage - before).max(0.0);
+            let mut sessions: Vec<Session> = p.time_spent.sessions.iter().map(to_session).collect();
+            rules::add_to_sessions(&mut sessions, now, credited, gained);
+            p.time_spent.sessions = sessions.iter().map(from_session).collect();
+            Ok(credited)
+        },
+    )
     .await?;
     let mut recorded = recorded;
     if recorded.value > 0.0 {
-        add_study_time(db, &recorded.enrollment, recorded.value).await?;
-        let (before, after) = super::stats::add_study_time(db, learner.id, recorded.value).await?;
-        let new_day = recorded.value >= crate::domain::streak::MIN_LEARNING_SECONDS
-            && super::stats::record_activity(db, learner.id).await?;
+        let learning = recorded.value >= crate::domain::streak::MIN_LEARNING_SECONDS;
+        let studied = super::stats::add_study(db, learner.id, recorded.value, learning).await?;
+        let (before, after, new_day) = (studied.minutes_before, studied.minutes_after, studied.new_day);
         // Study-time and streak achievements: on a new learning day, and each time
         // the learner's total passes a multiple of ten minutes.
         let trigger = if new_day {
@@ -321,8 +395,9 @@ pub async fn heartbeat(
                 content: Some(item.content.id),
                 module: Some(item.content.module),
             };
-            let earned = super::awards::evaluate_and_award(db, learner.id, &trigger).await?;
-            recorded.earned.extend(earned);
+            let awarded = super::awards::evaluate_and_award(db, learner.id, &trigger).await?;
+            recorded.earned.extend(awarded.earned);
+            recorded.points += awarded.points;
         }
     }
     Ok(recorded)
@@ -367,46 +442,6 @@ fn from_session(s: &Session) -> ProgressSession {
         duration: s.duration,
         progress_gained: s.progress_gained,
     }
-}
-
-/// Adds credited seconds to the enrollment's study time (minutes) and sessions.
-async fn add_study_time(db: &Database, enrollment: &Enrollment, seconds: f64) -> Result<(), RepoError> {
-    let now = DateTime::now();
-    let fresh = db
-        .collection::<Enrollment>(ENROLLMENTS)
-        .find_one(doc! { "_id": enrollment.id })
-        .await?
-        .ok_or(RepoError::NotFound("Enrollment"))?;
-    let mut sessions: Vec<Session> = fresh
-        .time_spent
-        .sessions
-        .iter()
-        .map(|s| Session {
-            start_ms: s.start_time.timestamp_millis(),
-            end_ms: s.end_time.timestamp_millis(),
-            duration: s.duration * 60.0,
-            progress_gained: 0.0,
-        })
-        .collect();
-    rules::add_to_sessions(&mut sessions, now.timestamp_millis(), seconds, 0.0);
-    let sessions: Vec<StudySession> = sessions
-        .iter()
-        .map(|s| StudySession {
-            start_time: DateTime::from_millis(s.start_ms),
-            end_time: DateTime::from_millis(s.end_ms),
-            duration: s.duration / 60.0,
-        })
-        .collect();
-    db.collection::<Document>(ENROLLMENTS)
-        .update_one(
-            doc! { "_id": enrollment.id },
-            doc! {
-                "$set": { "timeSpent.sessions": to_bson(&sessions)?, "updatedAt": now },
-                "$inc": { "timeSpent.total": seconds / 60.0 },
-            },
-        )
-        .await?;
-    Ok(())
 }
 
 fn remember_attempt(recent: &mut Vec<String>, attempt: &str) {

@@ -224,6 +224,18 @@ pub async fn get(db: &Database, id: ObjectId) -> Result<Option<Module>, RepoErro
     Ok(db.collection::<Module>(MODULES).find_one(doc! { "_id": id }).await?)
 }
 
+/// A module as learners' pages see it (inactive ones too; callers filter):
+/// from one cached read of every module, kept like the catalog (every admin
+/// change clears it). Authoring reads [`get`], which is never cached.
+pub async fn cached(db: &Database, id: ObjectId) -> Result<Option<Module>, RepoError> {
+    let all = super::cache::get_or_load(db, "modules".into(), async {
+        let modules: Vec<Module> = db.collection::<Module>(MODULES).find(doc! {}).await?.try_collect().await?;
+        Ok::<_, RepoError>(modules.into_iter().map(|m| (m.id, m)).collect::<std::collections::HashMap<_, _>>())
+    })
+    .await?;
+    Ok(all.get(&id).cloned())
+}
+
 /// A phase's modules in order (inactive ones too).
 pub async fn list_for_phase(db: &Database, phase: ObjectId) -> Result<Vec<Module>, RepoError> {
     Ok(db

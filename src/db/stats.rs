@@ -39,6 +39,8 @@ pub struct Derived {
     pub stats: Stats,
     pub streak: Streak,
     pub last_activity: Option<DateTime>,
+    /// The stored total before [`refresh`] wrote `stats` (0 from [`compute`]).
+    pub points_before: i64,
 }
 
 /// The learner's time zone (UTC when unset).
@@ -140,19 +142,17 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError
     stats.level = points::level_for(total).level;
     let seconds: f64 = progress.iter().filter_map(|p| number(p, "timeSpent.total")).sum();
     stats.total_study_time = seconds / 60.0;
-    Ok(Derived { stats, streak, last_activity })
+    Ok(Derived { stats, streak, last_activity, points_before: 0 })
 }
 
 /// Recomputes and stores a learner's stats. Call it holding the learner's lock.
 pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError> {
-    let derived = compute(db, user).await?;
-    let stats = &derived.stats;
+    let mut derived = compute(db, user).await?;
     // The longest streak only grows: sessions older than the newest 50 per item are not kept.
-    let stored_longest = docs(db, USERS, doc! { "_id": user }, doc! { "longestStreak": 1 })
-        .await?
-        .first()
-        .and_then(|u| number(u, "longestStreak"))
-        .unwrap_or(0.0) as i32;
+    let stored = docs(db, USERS, doc! { "_id": user }, doc! { "longestStreak": 1, "stats.totalPoints": 1 }).await?;
+    let stored_longest = stored.first().and_then(|u| number(u, "longestStreak")).unwrap_or(0.0) as i32;
+    derived.points_before = stored.first().and_then(|u| number(u, "stats.totalPoints")).unwrap_or(0.0) as i64;
+    let stats = &derived.stats;
     let last_activity = derived.last_activity.map(Bson::DateTime).unwrap_or(Bson::Null);
     db.collection::<Document>(USERS)
         .update_one(
@@ -181,53 +181,62 @@ fn boards_changed(db: &Database) {
     super::cache::changed(db, "leaderboard:", std::time::Duration::from_secs(5));
 }
 
-/// Records real learning now: extends or restarts the streak in the
-/// learner's day (called under the learner's lock on credited heartbeats).
-/// Returns whether this is the learner's first learning of the day.
-pub async fn record_activity(db: &Database, user: ObjectId) -> Result<bool, RepoError> {
+/// What one credited heartbeat changed on the learner.
+pub struct Studied {
+    /// Total study minutes before and after.
+    pub minutes_before: f64,
+    pub minutes_after: f64,
+    /// Whether this is the learner's first real learning of their day.
+    pub new_day: bool,
+}
+
+/// Adds heartbeat study time (seconds) to the learner's total minutes and,
+/// when it is real learning (`learning`), extends or restarts the streak in
+/// the learner's day: one read and one write (called under the learner's lock).
+pub async fn add_study(db: &Database, user: ObjectId, seconds: f64, learning: bool) -> Result<Studied, RepoError> {
     let Some(u) = docs(
         db,
         USERS,
         doc! { "_id": user },
-        doc! { "currentStreak": 1, "longestStreak": 1, "lastActivityDate": 1, "preferences.timeZone": 1 },
+        doc! {
+            "stats.totalStudyTime": 1,
+            "currentStreak": 1,
+            "longestStreak": 1,
+            "lastActivityDate": 1,
+            "preferences.timeZone": 1,
+        },
     )
     .await?
     .into_iter()
     .next() else {
         return Err(RepoError::NotFound("User"));
     };
-    let zone = u.get_document("preferences").and_then(|p| p.get_str("timeZone")).unwrap_or("UTC");
-    let now = DateTime::now();
-    let day = |ms: i64| day_of(ms, crate::timezone::offset_or_utc(zone, ms));
-    let stored = Streak {
-        current: number(&u, "currentStreak").unwrap_or(0.0) as i32,
-        longest: number(&u, "longestStreak").unwrap_or(0.0) as i32,
-    };
-    let last_day = u.get_datetime("lastActivityDate").ok().map(|d| day(d.timestamp_millis()));
-    let today = day(now.timestamp_millis());
-    let next = streak::advance(stored, last_day, today);
-    db.collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": user },
-            doc! { "$set": { "currentStreak": next.current, "longestStreak": next.longest, "lastActivityDate": now } },
-        )
-        .await?;
-    boards_changed(db);
-    Ok(last_day != Some(today))
-}
-
-/// Adds heartbeat study time (seconds) to the learner's total minutes;
-/// returns the total before and after (minutes).
-pub async fn add_study_time(db: &Database, user: ObjectId, seconds: f64) -> Result<(f64, f64), RepoError> {
-    let before = docs(db, USERS, doc! { "_id": user }, doc! { "stats.totalStudyTime": 1 })
-        .await?
-        .first()
-        .and_then(|u| number(u, "stats.totalStudyTime"))
-        .unwrap_or(0.0);
-    db.collection::<Document>(USERS)
-        .update_one(doc! { "_id": user }, doc! { "$inc": { "stats.totalStudyTime": seconds / 60.0 } })
-        .await?;
-    Ok((before, before + seconds / 60.0))
+    let minutes = seconds / 60.0;
+    let minutes_before = number(&u, "stats.totalStudyTime").unwrap_or(0.0);
+    let mut update = doc! { "$inc": { "stats.totalStudyTime": minutes } };
+    let mut new_day = false;
+    if learning {
+        let zone = u.get_document("preferences").and_then(|p| p.get_str("timeZone")).unwrap_or("UTC");
+        let now = DateTime::now();
+        let day = |ms: i64| day_of(ms, crate::timezone::offset_or_utc(zone, ms));
+        let stored = Streak {
+            current: number(&u, "currentStreak").unwrap_or(0.0) as i32,
+            longest: number(&u, "longestStreak").unwrap_or(0.0) as i32,
+        };
+        let last_day = u.get_datetime("lastActivityDate").ok().map(|d| day(d.timestamp_millis()));
+        let today = day(now.timestamp_millis());
+        let next = streak::advance(stored, last_day, today);
+        update.insert(
+            "$set",
+            doc! { "currentStreak": next.current, "longestStreak": next.longest, "lastActivityDate": now },
+        );
+        new_day = last_day != Some(today);
+    }
+    db.collection::<Document>(USERS).update_one(doc! { "_id": user }, update).await?;
+    if new_day {
+        boards_changed(db);
+    }
+    Ok(Studied { minutes_before, minutes_after: minutes_before + minutes, new_day })
 }
 
 /// Recomputes every learner's stats (the `foothold rebuild-stats` command); returns how many.

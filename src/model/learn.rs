@@ -245,6 +245,11 @@ pub struct Outcome {
     /// achievement notifications off).
     #[serde(default)]
     pub achievements: Vec<EarnedView>,
+    /// Points this request added to the learner's total (the item's, the
+    /// module's bonus and its achievements'); the sum over a learner's
+    /// requests is their total.
+    #[serde(default)]
+    pub points: i64,
 }
 
 /// An achievement just unlocked, as the toast shows it.

@@ -26,12 +26,15 @@ pub struct Size {
     /// Learners (`learner000000`, `learner000001`, …) who can sign in with
     /// the password in `FOOTHOLD_SYNTHETIC_PASSWORD`, for benchmarks.
     pub sign_in: usize,
+    /// Whether modules require their items in order (the default); the
+    /// reliability tests turn it off to reach every lab and game at once.
+    pub sequential: bool,
 }
 
 impl Default for Size {
     /// The benchmark size of the performance issue: 10k users, 100 modules, 1M progress records.
     fn default() -> Self {
-        Size { users: 10_000, modules: 100, content_per_module: 10, progress: 1_000_000, sign_in: 0 }
+        Size { users: 10_000, modules: 100, content_per_module: 10, progress: 1_000_000, sign_in: 0, sequential: true }
     }
 }
 
@@ -142,6 +145,7 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
             "_id": id, "title": format!("Synthetic module {}", i + 1), "description": "Generated for benchmarks.",
             "shortDescription": "A generated module.", "phase": phase, "order": (i / phase_count + 1) as i32,
             "difficulty": Difficulty::ALL[i % 4].as_str(), "estimatedDuration": 60, "isActive": true,
+            "settings": { "requireSequentialCompletion": size.sequential },
             "isFeatured": i % 17 == 0, "tags": ["synthetic", format!("tag{}", i % 7)], "skills": [format!("skill{}", i % 11)],
             "createdAt": now, "updatedAt": now,
         });
@@ -189,11 +193,20 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
             let (module, _) = modules[m];
             let completed = rng.below(size.content_per_module + 1);
             learner_modules.push(module);
+            // A history like a real one: the learner took their modules one
+            // after another, an hour or so apart, the k-th ending at `last`;
+            // items were completed in order in the minutes before.
+            let ago = (per_user_modules - k) as i64 * 3_600_000 + rng.below(3_600_000) as i64;
+            let last = DateTime::from_millis(now.timestamp_millis() - ago);
+            let item_time = |c: usize| {
+                DateTime::from_millis(last.timestamp_millis() - (size.content_per_module - c) as i64 * 60_000)
+            };
             enrollment_docs.push(doc! {
-                "_id": crate::db::keys::enrollment_id(*user, module), "user": user, "module": module, "enrolledAt": now, "status": "active",
+                "_id": crate::db::keys::enrollment_id(*user, module), "user": user, "module": module,
+                "enrolledAt": item_time(0), "status": "active",
                 "progress": { "percentage": (completed * 100 / size.content_per_module.max(1)) as f64,
                               "completedContent": completed as i32, "totalContent": size.content_per_module as i32 },
-                "lastAccessedAt": now, "createdAt": now, "updatedAt": now,
+                "lastAccessedAt": last, "createdAt": item_time(0), "updatedAt": last,
             });
             for (c, content) in content_of[m].iter().enumerate() {
                 if report.progress + progress_docs.len() == size.progress {
@@ -202,13 +215,19 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
                 }
                 let done = c < completed;
                 learner_contents.push(*content);
+                let at = if done { item_time(c) } else { last };
+                let mut state = doc! {
+                    "percentage": if done { 100.0 } else { rng.below(90) as f64 }, "currentPosition": 0.0, "isCompleted": done,
+                };
+                if done {
+                    state.insert("completedAt", at);
+                }
                 progress_docs.push(doc! {
                     "_id": crate::db::keys::progress_id(*user, *content), "user": user, "content": content, "module": module,
-                    "progress": { "percentage": if done { 100.0 } else { rng.below(90) as f64 },
-                                  "currentPosition": 0.0, "isCompleted": done },
+                    "progress": state,
                     "timeSpent": { "total": rng.below(1800) as f64 },
-                    "interactions": { "views": 1 }, "startedAt": now, "lastAccessedAt": now, "device": "desktop",
-                    "createdAt": now, "updatedAt": now,
+                    "interactions": { "views": 1 }, "startedAt": item_time(c), "lastAccessedAt": at, "device": "desktop",
+                    "createdAt": item_time(c), "updatedAt": at,
                 });
             }
             if enrollment_docs.len() >= 50 * BATCH {

@@ -55,7 +55,7 @@ pub fn enrollment_view(e: &Enrollment) -> EnrollmentView {
 }
 
 async fn active_module(db: &Database, module: ObjectId) -> Result<Module, AppError> {
-    crate::db::module::get(db, module)
+    crate::db::module::cached(db, module)
         .await?
         .filter(|m| m.is_active)
         .ok_or_else(|| AppError::NotFound("This module".into()))
@@ -262,7 +262,7 @@ async fn access(content_id: &str, module_id: Option<&str>, gate: bool) -> Result
     let user = require_user().await?;
     let db = db()?;
     let content_id = id(content_id, "contentId")?;
-    let content = crate::db::content::get(&db, content_id)
+    let content = crate::db::content::cached(&db, content_id)
         .await?
         .filter(|c| c.is_active)
         .ok_or_else(|| AppError::NotFound("This content".into()))?;
@@ -380,6 +380,7 @@ async fn outcome<T>(r: &Recorded<T>, a: &Access) -> Result<Outcome, AppError> {
         just_completed: r.just_completed,
         module_completed: r.module_completed,
         achievements,
+        points: r.points,
     })
 }
 
