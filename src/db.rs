@@ -15,6 +15,7 @@ pub mod counters;
 pub mod enrollment;
 pub mod error;
 pub mod gating;
+pub mod health;
 pub mod indexes;
 pub mod keys;
 pub mod learning;
@@ -61,13 +62,31 @@ pub async fn connect(uri: &str, database: &str, timeout: Duration) -> Result<Dat
     let mut options =
         ClientOptions::parse(uri).await.map_err(|source| ConnectError::BadUri { uri: redact(uri), source })?;
     options.app_name = Some("foothold".into());
-    options.server_selection_timeout = Some(timeout);
-    options.connect_timeout = Some(timeout);
+    // Once running, an operation waits at most this long for a database that
+    // went away (then the request is answered 503); at start the database
+    // gets `timeout` to come up.
+    options.server_selection_timeout = Some(timeout.min(RUNTIME_SELECTION_TIMEOUT));
+    options.connect_timeout = Some(timeout.min(CONNECT_TIMEOUT));
     let client = Client::with_options(options).map_err(|source| ConnectError::BadUri { uri: redact(uri), source })?;
     let db = client.database(database);
-    ping(&db).await.map_err(|source| ConnectError::Unreachable { uri: redact(uri), source })?;
-    Ok(db)
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        match ping(&db).await {
+            Ok(()) => return Ok(db),
+            Err(source) if tokio::time::Instant::now() >= deadline => {
+                return Err(ConnectError::Unreachable { uri: redact(uri), source });
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
 }
+
+/// How long a running server's database operation waits for a database
+/// that is not answering before it fails (and the request is answered 503).
+pub const RUNTIME_SELECTION_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long opening a connection may take (longer than selection: a busy
+/// database that answers slowly is not a missing one).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Parses an id that came from the browser, reporting a bad one against `field`.
 pub fn oid(id: &str, field: &str) -> Result<mongodb::bson::oid::ObjectId, error::RepoError> {

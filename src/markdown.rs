@@ -123,4 +123,138 @@ mod tests {
         assert_eq!(text[0].html, "<p>a &lt; b</p><p>second</p>");
         assert!(sections("", DocumentFormat::Pdf, "Doc").is_empty());
     }
+
+    mod generated {
+        use proptest::prelude::*;
+
+        /// Pieces attackers use, mixed with markdown syntax and noise.
+        const PIECES: &[&str] = &[
+            "<script>alert(1)</script>",
+            "<SCRIPT SRC=//evil.example/x.js>",
+            "<scr<script>ipt>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=\"javascript:alert(1)\">",
+            "<a href=\"jav&#x09;ascript:alert(1)\">",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "<a href=\" javascript:alert(1)\">",
+            "<a href=\"vbscript:x\">",
+            "<a href=\"data:text/html;base64,PHNjcmlwdD4=\">",
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x]( javascript:alert(1) )",
+            "![i](javascript:alert(1))",
+            "<javascript:alert(1)>",
+            "<svg/onload=alert(1)>",
+            "<svg><script>alert(1)</script></svg>",
+            "<math><mi xlink:href=\"javascript:alert(1)\">",
+            "<iframe src=x>",
+            "<object data=x>",
+            "<embed src=x>",
+            "<style>*{}</style>",
+            "<link rel=stylesheet href=x>",
+            "<meta http-equiv=refresh content=0;url=x>",
+            "<form action=x><input name=a>",
+            "<base href=//evil.example/>",
+            "<p style=\"x:expression(alert(1))\">",
+            "<div onclick=\"alert(1)\">",
+            "<body onload=alert(1)>",
+            "<details open ontoggle=alert(1)>",
+            "<!-- <script>x</script> -->",
+            "<![CDATA[<script>x</script>]]>",
+            "\"><script>x</script>",
+            "' onmouseover='alert(1)",
+            "```\n<script>x</script>\n```",
+            "`<script>`",
+            "## heading\n",
+            "\n\n",
+            "| a | b |\n|---|---|\n| <script> | x |\n",
+            "> quote <img onerror=x src=y>\n",
+            "* item\n",
+            "[ref]: javascript:alert(1)\n[ref]\n",
+            "&lt;script&gt;",
+            "\u{0}",
+            "<",
+            ">",
+            "\"",
+            "=",
+        ];
+
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                3 => prop::sample::select(PIECES).prop_map(str::to_string),
+                1 => "[a-zA-Z0-9 <>=\"'/:;&#()\\[\\]*_`!\n-]{0,24}",
+            ]
+        }
+
+        fn document() -> impl Strategy<Value = String> {
+            prop::collection::vec(piece(), 1..14).prop_map(|pieces| pieces.concat())
+        }
+
+        /// Every tag in sanitised output, as (name, [(attribute, value)]).
+        /// The output comes from html5ever's serialiser: attributes are
+        /// double-quoted and a quote inside a value is `&quot;`.
+        fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+            let tag = regex::Regex::new(r#"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*/?>"#).unwrap();
+            let attribute = regex::Regex::new(r#"([^\s=>/]+)(?:="([^"]*)")?"#).unwrap();
+            tag.captures_iter(html)
+                .map(|c| {
+                    let attributes = attribute
+                        .captures_iter(&c[2])
+                        .map(|a| (a[1].to_lowercase(), a.get(2).map_or(String::new(), |v| v.as_str().to_string())))
+                        .collect();
+                    (c[1].to_lowercase(), attributes)
+                })
+                .collect()
+        }
+
+        fn check(input: &str, html: &str) -> Result<(), TestCaseError> {
+            for forbidden in [
+                "<script", "<iframe", "<object", "<embed", "<style", "<link", "<meta", "<form", "<base", "<svg",
+                "<math",
+            ] {
+                prop_assert!(!html.to_lowercase().contains(forbidden), "{input:?} gave {html:?}");
+            }
+            for (name, attributes) in tags(html) {
+                for (attribute, value) in attributes {
+                    prop_assert!(!attribute.starts_with("on"), "<{name} {attribute}> from {input:?}: {html:?}");
+                    prop_assert!(attribute != "style", "<{name} style> from {input:?}: {html:?}");
+                    if matches!(attribute.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href") {
+                        // What a browser would see: entities decoded, whitespace and controls dropped.
+                        let seen: String = value
+                            .replace("&amp;", "&")
+                            .chars()
+                            .filter(|c| !c.is_whitespace() && !c.is_control())
+                            .collect::<String>()
+                            .to_lowercase();
+                        let scheme = seen.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+                        prop_assert!(
+                            !scheme.is_some_and(|s| matches!(
+                                s,
+                                "javascript" | "vbscript" | "data" | "livescript" | "file"
+                            )),
+                            "<{name} {attribute}={value:?}> from {input:?}"
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+            #[test]
+            fn markdown_never_yields_scripts_handlers_or_script_urls(doc in document()) {
+                check(&doc, &super::to_html(&doc))?;
+            }
+
+            #[test]
+            fn html_documents_never_yield_scripts_handlers_or_script_urls(doc in document()) {
+                check(&doc, &super::sanitise(&doc))?;
+                for section in super::sections(&doc, crate::model::DocumentFormat::Html, "Doc") {
+                    check(&doc, &section.html)?;
+                }
+            }
+        }
+    }
 }

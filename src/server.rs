@@ -91,6 +91,7 @@ pub fn router_with_mailer(
     mailer: std::sync::Arc<dyn crate::auth::mailer::Mailer>,
 ) -> Router {
     let sessions = session_layer(config, &db);
+    let health = crate::db::health::Health::watch(db.clone());
     let state = AppState {
         leptos_options: leptos_options(config),
         db,
@@ -111,6 +112,8 @@ pub fn router_with_mailer(
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        // Before the session layer, which reads the database.
+        .layer(axum::middleware::from_fn_with_state(health, crate::db::health::refuse_while_down))
         .layer(axum::middleware::from_fn_with_state(
             crate::rate_limit::RateLimiter::new(config.auth_rate_limit),
             crate::rate_limit::limit_account_requests,

@@ -1,0 +1,97 @@
+//! The database going away: Foothold answers 503 at once instead of
+//! waiting, keeps answering what needs no database, and serves again by
+//! itself when the database is back. Uses its own FerretDB (killed and
+//! restarted on the same files and port), not the shared one.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn start_ferretdb(dir: &std::path::Path, listen: &str) -> (Child, String) {
+    let bin = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ferretdb/ferretdb");
+    let mut child = Command::new(&bin)
+        .args(["-listen", listen, "-sqlite-dir"])
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let uri = line.trim().strip_prefix("ready ").unwrap_or_else(|| panic!("FerretDB printed {line:?}")).to_string();
+    (child, uri)
+}
+
+/// Status and how long the answer took.
+async fn timed(request: reqwest::RequestBuilder) -> (u16, Duration) {
+    let start = Instant::now();
+    let status = request.send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+    (status, start.elapsed())
+}
+
+#[tokio::test]
+async fn while_the_database_is_down_requests_get_503_at_once_and_serving_resumes_by_itself() {
+    let dir = std::env::temp_dir().join(format!("foothold-outage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let listen = format!("127.0.0.1:{port}");
+    let (mut ferretdb, uri) = start_ferretdb(&dir, &listen);
+
+    let mut config = support::test_config("outage");
+    config.mongodb_uri = uri;
+    let db = foothold::db::connect(&config.mongodb_uri, &config.database, Duration::from_secs(10)).await.unwrap();
+    foothold::db::indexes::ensure_indexes(&db).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = foothold::server::router(&config, db);
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+    let http = reqwest::Client::new();
+    let page = || http.get(format!("{base}/u/nobody"));
+    let login = || {
+        http.post(format!("{base}/api/auth/login"))
+            .header("origin", &base)
+            .form(&[("login", "nobody"), ("password", "not a password")])
+    };
+    assert_eq!(timed(page()).await.0, 404, "a missing profile, read from the database");
+
+    ferretdb.kill().unwrap();
+    ferretdb.wait().unwrap();
+    let mut answers = Vec::new();
+    for _ in 0..10 {
+        answers.push(("page", timed(page()).await));
+        answers.push(("login", timed(login()).await));
+    }
+    for (what, (status, took)) in &answers {
+        assert_eq!(*status, 503, "{what} while the database is down: {answers:?}");
+        assert!(*took < Duration::from_millis(1500), "{what} took {took:?} while the database is down: {answers:?}");
+    }
+    // Once the gate is closed the answer comes at once.
+    let (status, took) = timed(page()).await;
+    assert_eq!(status, 503);
+    assert!(took < Duration::from_millis(100), "a page took {took:?} with the gate closed");
+    let unavailable = page().send().await.unwrap();
+    assert_eq!(unavailable.headers()["retry-after"], "5");
+    assert!(unavailable.text().await.unwrap().contains("cannot reach its database"));
+    let json = login().send().await.unwrap().text().await.unwrap();
+    assert_eq!(json, "\"Unavailable\"", "server functions answer their usual JSON error");
+    assert_eq!(timed(http.get(format!("{base}/healthz"))).await.0, 200, "liveness needs no database");
+    assert_eq!(timed(http.get(format!("{base}/readyz"))).await.0, 503, "readiness says it");
+
+    let (mut ferretdb, _) = start_ferretdb(&dir, &listen);
+    let restarted = Instant::now();
+    loop {
+        if timed(page()).await.0 == 404 {
+            break;
+        }
+        assert!(restarted.elapsed() < Duration::from_secs(5), "still not serving 5 s after the database came back");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(timed(login()).await.0, 401, "a wrong password is refused as usual again");
+    ferretdb.kill().unwrap();
+    ferretdb.wait().unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+}
