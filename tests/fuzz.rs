@@ -10,26 +10,17 @@
 
 mod support;
 
+use foothold::seed::synthetic::Rng;
 use mongodb::bson::{Document, doc};
 use support::{Browser, first_admin, spawn_app};
 
 const PASSWORD: &str = "fuzzing passphrase 42";
 
-/// xorshift64*: small, deterministic, good enough to pick inputs.
-struct Rng(u64);
+trait Pick {
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T;
+}
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
+impl Pick for Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
@@ -138,7 +129,7 @@ fn body(rng: &mut Rng, values: &[String]) -> (&'static str, Vec<u8>) {
         }
         6 | 7 => ("application/json", json(rng, values, 3).to_string().into_bytes()),
         8 => {
-            let bytes: Vec<u8> = (0..rng.below(200)).map(|_| rng.next() as u8).collect();
+            let bytes: Vec<u8> = (0..rng.below(200)).map(|_| rng.next_u64() as u8).collect();
             (if rng.below(2) == 0 { "application/x-www-form-urlencoded" } else { "application/json" }, bytes)
         }
         _ => ("text/plain", rng.pick(values).clone().into_bytes()),
@@ -149,8 +140,8 @@ fn json(rng: &mut Rng, values: &[String], depth: u32) -> serde_json::Value {
     use serde_json::Value;
     match if depth == 0 { rng.below(4) } else { rng.below(7) } {
         0 => Value::String(rng.pick(values).clone()),
-        1 => serde_json::json!(rng.next() as i64 >> rng.below(64)),
-        2 => serde_json::json!(f64::from_bits(rng.next()).clamp(-1e300, 1e300)),
+        1 => serde_json::json!(rng.next_u64() as i64 >> rng.below(64)),
+        2 => serde_json::json!(f64::from_bits(rng.next_u64()).clamp(-1e300, 1e300)),
         3 => Value::Null,
         4 => Value::Array((0..rng.below(4)).map(|_| json(rng, values, depth - 1)).collect()),
         _ => {

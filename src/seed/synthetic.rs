@@ -48,19 +48,21 @@ pub struct Report {
     pub progress: usize,
 }
 
-/// Small, fast, fixed-seed generator (xorshift64*); quality is ample for test data.
-struct Rng(u64);
+/// Small, fast, fixed-seed generator (xorshift64*); quality is ample for
+/// test data and generated test inputs. The seed must not be zero.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
