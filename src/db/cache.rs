@@ -20,12 +20,18 @@ const MAX_TTL: Duration = Duration::from_secs(300);
 
 type Entry = (Instant, Arc<dyn Any + Send + Sync>);
 
-static LOADING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+type Slot = (String, String);
 
-static ENTRIES: LazyLock<Mutex<HashMap<(String, String), Entry>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+/// One load at a time per entry; a slow load (a board over a million
+/// records) holds up only the requests that wait for that same entry.
+static LOADING: LazyLock<Mutex<HashMap<Slot, Arc<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+static ENTRIES: LazyLock<Mutex<HashMap<Slot, Entry>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// The cached value for `key` in `db`, or the one `load` reads (then cached).
-/// Loads run one at a time, so `load` must not itself read through this cache.
+/// Loads of one key run one at a time, so `load` must not read its own key
+/// through this cache.
 pub async fn get_or_load<T, E, F>(db: &Database, key: String, load: F) -> Result<Arc<T>, E>
 where
     T: Send + Sync + 'static,
@@ -52,10 +58,17 @@ where
     if let Some(value) = cached() {
         return Ok(value);
     }
-    // One load at a time: requests that miss together wait for the first
-    // load instead of each reading the collection (50 clients on one module
-    // page would otherwise read it 50 times).
-    let _loading = LOADING.lock().await;
+    // One load at a time per key: requests that miss together wait for the
+    // first load instead of each reading the collection (50 clients on one
+    // module page would otherwise read it 50 times).
+    let gate = {
+        let Ok(mut loading) = LOADING.lock() else { return Ok(Arc::new(load.await?)) };
+        if loading.len() > 10_000 {
+            loading.retain(|_, gate| Arc::strong_count(gate) > 1);
+        }
+        Arc::clone(loading.entry(slot.clone()).or_default())
+    };
+    let _loading = gate.lock().await;
     if let Some(value) = cached() {
         return Ok(value);
     }
@@ -81,4 +94,40 @@ pub fn changed(db: &Database, prefix: &str, min_age: Duration) {
 /// Forgets every cached catalog read of `db` (call after any catalog write).
 pub fn catalog_changed(db: &Database) {
     changed(db, "", Duration::ZERO);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_slow_load_holds_up_only_its_own_key() {
+        // Never connects: the cache only uses the database's name.
+        let db = mongodb::Client::with_uri_str("mongodb://127.0.0.1:1").await.unwrap().database("cache_test");
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let slow = tokio::spawn({
+            let db = db.clone();
+            async move {
+                get_or_load(&db, "slow".into(), async {
+                    released.await.ok();
+                    Ok::<_, std::convert::Infallible>(1)
+                })
+                .await
+            }
+        });
+        tokio::task::yield_now().await;
+        // With one lock for every key this would wait for "slow", which waits for it.
+        let other = tokio::time::timeout(
+            Duration::from_secs(10),
+            get_or_load(&db, "other".into(), async { Ok::<_, std::convert::Infallible>(2) }),
+        )
+        .await
+        .expect("a load of another key does not wait for the slow one");
+        assert_eq!(*other.unwrap(), 2);
+        release.send(()).unwrap();
+        assert_eq!(*slow.await.unwrap().unwrap(), 1);
+        // The same key is answered from the cache now.
+        let again = get_or_load(&db, "slow".into(), async { Ok::<_, std::convert::Infallible>(3) }).await.unwrap();
+        assert_eq!(*again, 1);
+    }
 }
