@@ -73,16 +73,12 @@ impl AppError {
 #[cfg(feature = "ssr")]
 impl From<mongodb::error::Error> for AppError {
     fn from(err: mongodb::error::Error) -> Self {
-        use mongodb::error::ErrorKind;
-        match *err.kind {
-            ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. } => {
-                tracing::warn!(error = %err, "database unreachable");
-                AppError::Unavailable
-            }
-            _ => {
-                tracing::error!(error = %err, "database error");
-                AppError::Internal
-            }
+        if crate::db::health::unreachable(&err) {
+            tracing::warn!(error = %err, "database unreachable");
+            AppError::Unavailable
+        } else {
+            tracing::error!(error = %err, "database error");
+            AppError::Internal
         }
     }
 }

@@ -22,10 +22,8 @@ mod ssr {
     use std::collections::HashMap;
 
     use mongodb::Database;
-    use mongodb::bson::doc;
     use mongodb::bson::oid::ObjectId;
 
-    use crate::db::collections::MODULES;
     use crate::db::progress::Progress;
     use crate::db::user::User;
     use crate::domain::calendar;
@@ -63,12 +61,9 @@ mod ssr {
     pub async fn dashboard(db: &Database, user: User) -> Result<Dashboard, AppError> {
         let level = crate::domain::points::level_for(user.stats.total_points);
         let enrollments = crate::db::enrollment::list_for_user(db, user.id).await?;
-        let module_titles = crate::db::cache::get_or_load(db, "module-titles".into(), async {
-            Ok::<HashMap<ObjectId, String>, AppError>(
-                crate::db::titles(db, MODULES, doc! {}, doc! {}).await?.into_iter().collect(),
-            )
-        })
-        .await?;
+        // Titles from the cached modules the learner pages already read.
+        let modules_by_id = crate::db::module::all_cached(db).await?;
+        let module_title = |id: &ObjectId| modules_by_id.get(id).map(|m| m.title.clone());
         let mut sorted = enrollments.clone();
         sorted.sort_by_key(|e| std::cmp::Reverse(e.last_accessed_at.timestamp_millis()));
         let modules: Vec<EnrolledModule> = sorted
@@ -77,7 +72,7 @@ mod ssr {
             .filter_map(|e| {
                 Some(EnrolledModule {
                     id: e.module.to_hex(),
-                    title: module_titles.get(&e.module)?.clone(),
+                    title: module_title(&e.module)?,
                     enrollment: crate::api::learn::enrollment_view(e),
                 })
             })
@@ -97,7 +92,7 @@ mod ssr {
             let (title, kind) = titles.get(&p.content)?.clone();
             Some(ContinueItem {
                 module_id: p.module.to_hex(),
-                module_title: module_titles.get(&p.module).cloned().unwrap_or_default(),
+                module_title: module_title(&p.module).unwrap_or_default(),
                 content_id: p.content.to_hex(),
                 title,
                 kind,

@@ -68,8 +68,9 @@ fn mark_down(up: &AtomicBool) {
     }
 }
 
-/// Whether `e` says the database cannot be reached (as opposed to refusing a command).
-fn unreachable(e: &mongodb::error::Error) -> bool {
+/// Whether `e` says the database cannot be reached (as opposed to refusing a
+/// command); such errors are answered 503 ([`AppError::Unavailable`]).
+pub fn unreachable(e: &mongodb::error::Error) -> bool {
     use mongodb::error::ErrorKind;
     matches!(*e.kind, ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::ConnectionPoolCleared { .. })
 }

@@ -228,12 +228,18 @@ pub async fn get(db: &Database, id: ObjectId) -> Result<Option<Module>, RepoErro
 /// from one cached read of every module, kept like the catalog (every admin
 /// change clears it). Authoring reads [`get`], which is never cached.
 pub async fn cached(db: &Database, id: ObjectId) -> Result<Option<Module>, RepoError> {
-    let all = super::cache::get_or_load(db, "modules".into(), async {
+    Ok(all_cached(db).await?.get(&id).cloned())
+}
+
+/// Every module by id, read and cached like [`cached`].
+pub async fn all_cached(
+    db: &Database,
+) -> Result<std::sync::Arc<std::collections::HashMap<ObjectId, Module>>, RepoError> {
+    super::cache::get_or_load(db, "modules".into(), async {
         let modules: Vec<Module> = db.collection::<Module>(MODULES).find(doc! {}).await?.try_collect().await?;
-        Ok::<_, RepoError>(modules.into_iter().map(|m| (m.id, m)).collect::<std::collections::HashMap<_, _>>())
+        Ok::<_, RepoError>(modules.into_iter().map(|m| (m.id, m)).collect())
     })
-    .await?;
-    Ok(all.get(&id).cloned())
+    .await
 }
 
 /// A phase's modules in order (inactive ones too).
