@@ -87,3 +87,28 @@ async fn create_never_overwrites_an_existing_session() {
     assert_eq!(store.load(&original.id).await.unwrap().unwrap().data[USER_KEY], "ada");
     assert_eq!(store.load(&colliding.id).await.unwrap().unwrap().data[USER_KEY], "mallory");
 }
+
+#[tokio::test]
+async fn loads_come_from_memory_but_every_write_through_the_store_shows_at_once() {
+    let (_config, db) = support::fresh_database().await;
+    let store = MongoSessionStore::new(&db);
+    let raw = db.collection::<mongodb::bson::Document>(foothold::auth::session_store::COLLECTION);
+    let mut session = record(Some("ada"), Duration::hours(1));
+    store.create(&mut session).await.unwrap();
+    assert!(store.load(&session.id).await.unwrap().is_some());
+
+    // Changed behind the store's back (another process): the copy is served
+    // for up to CACHED_FOR, which is what spares the round trip.
+    raw.delete_one(mongodb::bson::doc! { "_id": session.id.to_string() }).await.unwrap();
+    assert!(store.load(&session.id).await.unwrap().is_some(), "the load went to the database");
+
+    // Through the store: gone at once, in memory and in the database.
+    store.delete(&session.id).await.unwrap();
+    assert!(store.load(&session.id).await.unwrap().is_none(), "a deleted session was served from memory");
+
+    let mut other = record(Some("ada"), Duration::hours(1));
+    store.create(&mut other).await.unwrap();
+    assert!(store.load(&other.id).await.unwrap().is_some());
+    store.end_sessions_of("ada", None).await.unwrap();
+    assert!(store.load(&other.id).await.unwrap().is_none(), "an ended session was served from memory");
+}
