@@ -131,7 +131,7 @@ mod ssr {
             study_days,
             recent,
             badges: badges(db, &user, false, RECENT_BADGES).await?,
-            recommended: recommend(db, user.id, &enrollments.iter().map(|e| e.module).collect()).await?,
+            recommended: recommend(db, &enrollments).await?,
         })
     }
 
@@ -200,14 +200,20 @@ mod ssr {
         Ok(found)
     }
 
-    /// Active modules the learner has not joined and may start now, in catalog order.
+    /// Active modules the learner has not joined and may start now, in
+    /// catalog order; `enrollments` are all of the learner's (the completed
+    /// ones open the gates, as in [`crate::db::gating::completed_modules`]).
     async fn recommend(
         db: &Database,
-        user: ObjectId,
-        joined: &std::collections::HashSet<ObjectId>,
+        enrollments: &[crate::db::enrollment::Enrollment],
     ) -> Result<Vec<Recommendation>, AppError> {
         let catalog = crate::db::catalog::load(db).await?;
-        let completed = crate::db::gating::completed_modules(db, Some(user)).await?;
+        let joined: std::collections::HashSet<ObjectId> = enrollments.iter().map(|e| e.module).collect();
+        let completed: std::collections::HashSet<ObjectId> = enrollments
+            .iter()
+            .filter(|e| e.status == crate::model::EnrollmentStatus::Completed)
+            .map(|e| e.module)
+            .collect();
         let mut picks = Vec::new();
         for card in catalog.phases.iter().flat_map(|p| p.modules.iter()) {
             if picks.len() == RECOMMENDATIONS {
