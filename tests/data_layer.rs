@@ -536,9 +536,26 @@ async fn documents_from_before_derived_ids_are_moved_once_with_their_certificate
         .await
         .unwrap();
     let claim = foothold::db::certificate::claim(&db, old_enrollment, now).await.unwrap();
+    let (achievement, old_award) = (ObjectId::new(), ObjectId::new());
+    db.collection::<Document>(foothold::db::collections::ACHIEVEMENTS)
+        .insert_one(doc! { "_id": achievement, "title": "Old" })
+        .await
+        .unwrap();
+    let awards = db.collection::<Document>(foothold::db::collections::USER_ACHIEVEMENTS);
+    awards
+        .insert_one(
+            doc! { "_id": old_award, "user": user, "achievement": achievement, "earnedAt": now, "isViewed": false },
+        )
+        .await
+        .unwrap();
+    assert!(keys::awards::<Document>(&db, user).await.unwrap().is_empty(), "not reachable before");
 
     let moved = keys::migrate(&db).await.unwrap().expect("a first run migrates");
-    assert_eq!((moved.progress, moved.enrollments, moved.learners), (1, 1, 1));
+    assert_eq!((moved.progress, moved.enrollments, moved.learners, moved.awards), (1, 1, 1, 1));
+    let mine: Vec<Document> = keys::awards(&db, user).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].get_object_id("_id").unwrap(), keys::award_id(user, achievement));
+    assert_eq!(awards.count_documents(doc! {}).await.unwrap(), 1, "moved, not copied");
     let enrollment = foothold::db::enrollment::get(&db, user, m).await.unwrap().expect("found by its derived id");
     assert_eq!(enrollment.id, keys::enrollment_id(user, m));
     assert!(foothold::db::progress::get(&db, user, c.id).await.unwrap().is_some());

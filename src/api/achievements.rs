@@ -132,12 +132,23 @@ mod ssr {
 
     pub async fn mark_seen(db: &Database, user: ObjectId) -> Result<(), AppError> {
         let now = DateTime::now();
-        db.collection::<Document>(USER_ACHIEVEMENTS)
-            .update_many(
-                doc! { "user": user, "isViewed": false },
-                doc! { "$set": { "isViewed": true, "viewedAt": now, "metadata.celebrationShown": true, "updatedAt": now } },
-            )
-            .await?;
+        let unread: Vec<ObjectId> = crate::db::achievement::awards_of(db, user)
+            .await?
+            .into_iter()
+            .filter(|a| !a.is_viewed)
+            .map(|a| a.id)
+            .collect();
+        let awards = db.collection::<Document>(USER_ACHIEVEMENTS);
+        // By `_id`: a filter on the learner reads every award on FerretDB/SQLite.
+        futures::future::try_join_all(unread.iter().map(|id| {
+            awards
+                .update_one(
+                    doc! { "_id": id, "isViewed": false },
+                    doc! { "$set": { "isViewed": true, "viewedAt": now, "metadata.celebrationShown": true, "updatedAt": now } },
+                )
+                .into_future()
+        }))
+        .await?;
         Ok(())
     }
 

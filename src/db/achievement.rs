@@ -370,7 +370,8 @@ pub async fn award(
     }
     let now = DateTime::now();
     let award = UserAchievement {
-        id: ObjectId::new(),
+        // Keyed by learner and achievement: found by `_id` (`db::keys`), and a second award collides on it.
+        id: super::keys::award_id(user, achievement.id),
         user,
         achievement: achievement.id,
         earned_at: now,
@@ -402,13 +403,9 @@ pub async fn award(
 
 /// A learner's awards, newest first.
 pub async fn awards_of(db: &Database, user: ObjectId) -> Result<Vec<UserAchievement>, RepoError> {
-    Ok(db
-        .collection::<UserAchievement>(USER_ACHIEVEMENTS)
-        .find(doc! { "user": user })
-        .sort(doc! { "earnedAt": -1 })
-        .await?
-        .try_collect()
-        .await?)
+    let mut awards: Vec<UserAchievement> = super::keys::awards(db, user).await?;
+    awards.sort_by_key(|a| std::cmp::Reverse(a.earned_at.timestamp_millis()));
+    Ok(awards)
 }
 
 /// A learner's newest awards with their achievements (only those they
@@ -419,21 +416,13 @@ pub async fn earned(
     shared_only: bool,
     limit: i64,
 ) -> Result<Vec<(UserAchievement, Achievement)>, RepoError> {
-    let mut filter = doc! { "user": user };
-    if shared_only {
-        filter.insert("isShared", true);
+    let mut awards = awards_of(db, user).await?;
+    awards.retain(|a| a.is_shared || !shared_only);
+    awards.truncate(usize::try_from(limit).unwrap_or(0));
+    if awards.is_empty() {
+        return Ok(Vec::new());
     }
-    let awards: Vec<UserAchievement> = db
-        .collection::<UserAchievement>(USER_ACHIEVEMENTS)
-        .find(filter)
-        .sort(doc! { "earnedAt": -1 })
-        .limit(limit)
-        .await?
-        .try_collect()
-        .await?;
-    let ids: Vec<ObjectId> = awards.iter().map(|a| a.achievement).collect();
-    let achievements: Vec<Achievement> =
-        db.collection::<Achievement>(ACHIEVEMENTS).find(doc! { "_id": { "$in": ids } }).await?.try_collect().await?;
+    let achievements = list_all(db).await?;
     Ok(awards
         .into_iter()
         .filter_map(|award| {
@@ -445,5 +434,5 @@ pub async fn earned(
 
 /// Unread awards of a learner (the badge count).
 pub async fn unviewed_count(db: &Database, user: ObjectId) -> Result<u64, RepoError> {
-    Ok(db.collection::<Document>(USER_ACHIEVEMENTS).count_documents(doc! { "user": user, "isViewed": false }).await?)
+    Ok(awards_of(db, user).await?.iter().filter(|a| !a.is_viewed).count() as u64)
 }

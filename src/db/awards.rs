@@ -243,12 +243,16 @@ pub async fn mark_notified(db: &Database, awards: &[ObjectId]) -> Result<(), Rep
         return Ok(());
     }
     let now = DateTime::now();
-    db.collection::<Document>(super::collections::USER_ACHIEVEMENTS)
-        .update_many(
-            doc! { "_id": { "$in": awards.to_vec() } },
+    let coll = db.collection::<Document>(super::collections::USER_ACHIEVEMENTS);
+    // One update by `_id` each: with `$in` FerretDB/SQLite reads every award.
+    futures::future::try_join_all(awards.iter().map(|id| {
+        coll.update_one(
+            doc! { "_id": id },
             doc! { "$set": { "isNotified": true, "notifiedAt": now, "updatedAt": now } },
         )
-        .await?;
+        .into_future()
+    }))
+    .await?;
     Ok(())
 }
 

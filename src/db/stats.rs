@@ -11,7 +11,7 @@ use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, DateTime, Document, doc};
 
-use super::collections::{ACHIEVEMENTS, CONTENTS, MODULES, USER_ACHIEVEMENTS, USERS};
+use super::collections::{ACHIEVEMENTS, CONTENTS, MODULES, USERS};
 use super::error::RepoError;
 use super::number;
 use super::user::Stats;
@@ -129,7 +129,7 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError
             }
         }
     }
-    let awards = docs(db, USER_ACHIEVEMENTS, doc! { "user": user }, doc! { "achievement": 1 }).await?;
+    let awards: Vec<Document> = super::keys::awards(db, user).await?;
     let achievement_ids = ids(&awards, "achievement");
     if !achievement_ids.is_empty() {
         for a in
