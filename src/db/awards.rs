@@ -102,7 +102,7 @@ pub async fn facts(db: &Database, user: &User) -> Result<Facts, RepoError> {
     let module_scores = completed.iter().map(|m| (m.to_hex(), lowest.get(m).copied().unwrap_or(100.0))).collect();
 
     // A phase is completed when all its active modules are.
-    let by_phase = super::gating::modules_done_by_phase(db, doc! {}, &completed).await?;
+    let by_phase = super::gating::modules_done_by_phase(db, None, &completed).await?;
     let completed_phases = by_phase
         .into_iter()
         .filter(|(_, done)| crate::domain::gating::phase_complete(done))

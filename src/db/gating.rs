@@ -3,16 +3,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use futures::TryStreamExt;
 use mongodb::Database;
+use mongodb::bson::Document;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{Document, doc};
 
-use super::collections::{MODULES, PHASES};
 use super::content::Content;
 use super::error::RepoError;
 use super::module::Module;
-use super::phase::Phase;
 use crate::domain::gating::{self, Item, Need, Prerequisite};
 
 /// Modules the learner has completed (none for a visitor).
@@ -38,12 +35,11 @@ pub async fn phase_prerequisites(
     if phases.is_empty() {
         return Ok(Vec::new());
     }
-    let docs: Vec<Phase> =
-        db.collection::<Phase>(PHASES).find(doc! { "_id": { "$in": phases.to_vec() } }).await?.try_collect().await?;
-    let by_phase = modules_done_by_phase(db, doc! { "phase": { "$in": phases.to_vec() } }, completed).await?;
+    let all = super::phase::all_cached(db).await?;
+    let by_phase = modules_done_by_phase(db, Some(phases), completed).await?;
     Ok(phases
         .iter()
-        .filter_map(|id| docs.iter().find(|p| p.id == *id))
+        .filter_map(|id| all.get(id))
         .map(|p| Prerequisite {
             id: p.id.to_hex(),
             title: p.title.clone(),
@@ -52,25 +48,17 @@ pub async fn phase_prerequisites(
         .collect())
 }
 
-/// For each phase with active modules matching `filter`: whether each of them is in `completed`.
+/// For each phase with active modules (only `phases` when given): whether
+/// each of them is in `completed`. From the cached modules.
 pub async fn modules_done_by_phase(
     db: &Database,
-    mut filter: Document,
+    phases: Option<&[ObjectId]>,
     completed: &HashSet<ObjectId>,
 ) -> Result<HashMap<ObjectId, Vec<bool>>, RepoError> {
-    filter.insert("isActive", true);
-    let modules: Vec<Document> = db
-        .collection::<Document>(MODULES)
-        .find(filter)
-        .projection(doc! { "_id": 1, "phase": 1 })
-        .await?
-        .try_collect()
-        .await?;
+    let modules = super::module::all_cached(db).await?;
     let mut by_phase: HashMap<ObjectId, Vec<bool>> = HashMap::new();
-    for m in &modules {
-        if let (Ok(id), Ok(phase)) = (m.get_object_id("_id"), m.get_object_id("phase")) {
-            by_phase.entry(phase).or_default().push(completed.contains(&id));
-        }
+    for m in modules.values().filter(|m| m.is_active && phases.is_none_or(|p| p.contains(&m.phase))) {
+        by_phase.entry(m.phase).or_default().push(completed.contains(&m.id));
     }
     Ok(by_phase)
 }
@@ -80,7 +68,7 @@ pub async fn module_gate(
     module: &Module,
     completed: &HashSet<ObjectId>,
 ) -> Result<ModuleGate, RepoError> {
-    let phase = db.collection::<Phase>(PHASES).find_one(doc! { "_id": module.phase }).await?;
+    let phase = super::phase::all_cached(db).await?.get(&module.phase).cloned();
     let phase_prerequisites = match &phase {
         Some(p) => phase_prerequisites(db, &p.prerequisites, completed).await?,
         None => Vec::new(),
@@ -88,25 +76,12 @@ pub async fn module_gate(
     let module_prerequisites: Vec<Prerequisite> = if module.prerequisites.is_empty() {
         Vec::new()
     } else {
-        let docs: Vec<Document> = db
-            .collection::<Document>(MODULES)
-            .find(doc! { "_id": { "$in": module.prerequisites.clone() } })
-            .projection(doc! { "_id": 1, "title": 1 })
-            .await?
-            .try_collect()
-            .await?;
+        let modules = super::module::all_cached(db).await?;
         module
             .prerequisites
             .iter()
-            .filter_map(|id| docs.iter().find(|d| d.get_object_id("_id").ok() == Some(*id)))
-            .map(|d| {
-                let id = d.get_object_id("_id").unwrap_or_default();
-                Prerequisite {
-                    id: id.to_hex(),
-                    title: d.get_str("title").unwrap_or_default().to_string(),
-                    completed: completed.contains(&id),
-                }
-            })
+            .filter_map(|id| modules.get(id))
+            .map(|m| Prerequisite { id: m.id.to_hex(), title: m.title.clone(), completed: completed.contains(&m.id) })
             .collect()
     };
     let needs = gating::module_needs(gating::phase_needs(&phase_prerequisites), &module_prerequisites);

@@ -161,6 +161,18 @@ pub async fn get(db: &Database, id: ObjectId) -> Result<Option<Phase>, RepoError
     Ok(db.collection::<Phase>(PHASES).find_one(doc! { "_id": id }).await?)
 }
 
+/// Every phase by id, from the catalog cache ([`super::cache`]: dropped by
+/// every catalog write in this process, read again after at most its TTL).
+pub async fn all_cached(
+    db: &Database,
+) -> Result<std::sync::Arc<std::collections::HashMap<ObjectId, Phase>>, RepoError> {
+    super::cache::get_or_load(db, "phases".into(), async {
+        let phases: Vec<Phase> = db.collection::<Phase>(PHASES).find(doc! {}).await?.try_collect().await?;
+        Ok::<_, RepoError>(phases.into_iter().map(|p| (p.id, p)).collect())
+    })
+    .await
+}
+
 /// Every phase in order (inactive ones too).
 pub async fn list(db: &Database) -> Result<Vec<Phase>, RepoError> {
     Ok(db.collection::<Phase>(PHASES).find(doc! {}).sort(doc! { "order": 1 }).await?.try_collect().await?)

@@ -121,7 +121,7 @@ pub async fn module_detail(module_id: &str) -> Result<ModuleDetail, AppError> {
         lock_reason.as_deref().or(not_started.as_deref()),
     );
     let resume = items.iter().find(|i| i.locked.is_none() && !i.completed).or(items.first()).map(|i| i.id.clone());
-    let phase = crate::db::phase::get(&db, module.phase).await?;
+    let phase = crate::db::phase::all_cached(&db).await?.get(&module.phase).cloned();
     Ok(ModuleDetail {
         id: module.id.to_hex(),
         title: module.title,
