@@ -301,6 +301,35 @@ mod users {
         assert_eq!(errors.get("email"), Some("An account with that email already exists"));
         assert_eq!(db.collection::<Document>(USERS).count_documents(doc! {}).await.unwrap(), 1);
     }
+
+    #[tokio::test]
+    async fn users_are_found_through_their_keys_and_a_wrong_key_is_corrected() {
+        let (_config, db) = support::fresh_database().await;
+        let keys = db.collection::<Document>(user::USER_KEYS);
+        let ada = user::create(&db, &new_user("ada", "ada@example.com").validate().unwrap(), "h").await.unwrap();
+        assert_eq!(keys.count_documents(doc! { "user": ada.id }).await.unwrap(), 2, "a username and an email key");
+
+        // The key is what finds her: without it there is no account by that name.
+        keys.delete_one(doc! { "_id": "username:ada" }).await.unwrap();
+        assert!(user::find_by_login(&db, "ada").await.unwrap().is_none(), "the lookup scanned the users");
+        assert_eq!(user::find_by_login(&db, "ada@example.com").await.unwrap().unwrap().id, ada.id);
+
+        // A key naming another account (a sign-up that lost a race) is corrected by the next lookup.
+        keys.insert_one(doc! { "_id": "username:ada", "user": ObjectId::new() }).await.unwrap();
+        assert_eq!(user::find_by_username(&db, "ada").await.unwrap().unwrap().id, ada.id);
+        let fixed = keys.find_one(doc! { "_id": "username:ada" }).await.unwrap().unwrap();
+        assert_eq!(fixed.get_object_id("user").unwrap(), ada.id);
+
+        // A key left by a sign-up that never made its account does not block the name.
+        keys.insert_one(doc! { "_id": "username:bob", "user": ObjectId::new() }).await.unwrap();
+        let bob = user::create(&db, &new_user("bob", "bob@example.com").validate().unwrap(), "h").await.unwrap();
+        assert_eq!(user::find_by_login(&db, "bob").await.unwrap().unwrap().id, bob.id);
+
+        // Users from before the keys get them from the migration.
+        keys.delete_many(doc! {}).await.unwrap();
+        assert_eq!(user::write_missing_keys(&db).await.unwrap(), 4);
+        assert_eq!(user::find_by_login(&db, "ada").await.unwrap().unwrap().id, ada.id);
+    }
 }
 
 mod achievements {

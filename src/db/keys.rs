@@ -46,6 +46,7 @@ pub const LEARNER_KEYS: &str = "learner_keys";
 pub const MIGRATIONS: &str = "foothold_migrations";
 const DERIVED_IDS: &str = "derived-ids";
 const DERIVED_AWARD_IDS: &str = "derived-award-ids";
+const USER_KEYS: &str = "user-keys";
 
 fn derived(kind: &str, a: ObjectId, b: ObjectId) -> ObjectId {
     let mut hash = Sha256::new();
@@ -176,17 +177,21 @@ pub struct Migrated {
     pub enrollments: usize,
     pub learners: usize,
     pub awards: usize,
+    /// Username and email keys written (`db::user::USER_KEYS`).
+    pub user_keys: usize,
 }
 
-/// Gives every progress, enrollment and award document its derived `_id`
-/// and every learner their key lists, once per database. Safe to interrupt and
+/// Gives every progress, enrollment and award document its derived `_id`,
+/// every learner their key lists and every user their username and email
+/// keys, once per database. Safe to interrupt and
 /// run again: a moved document is parked before the old one is deleted
 /// ([`move_document`]), and the next run first writes what was parked.
 pub async fn migrate(db: &Database) -> Result<Option<Migrated>, RepoError> {
     let done = db.collection::<Document>(MIGRATIONS);
     let learners_done = done.find_one(doc! { "_id": DERIVED_IDS }).await?.is_some();
     let awards_done = done.find_one(doc! { "_id": DERIVED_AWARD_IDS }).await?.is_some();
-    if learners_done && awards_done {
+    let users_done = done.find_one(doc! { "_id": USER_KEYS }).await?.is_some();
+    if learners_done && awards_done && users_done {
         return Ok(None);
     }
     finish_interrupted_moves(db).await?;
@@ -194,6 +199,10 @@ pub async fn migrate(db: &Database) -> Result<Option<Migrated>, RepoError> {
     if !awards_done {
         report.awards = migrate_awards(db).await?;
         mark_done(db, DERIVED_AWARD_IDS).await?;
+    }
+    if !users_done {
+        report.user_keys = super::user::write_missing_keys(db).await?;
+        mark_done(db, USER_KEYS).await?;
     }
     if learners_done {
         return Ok(Some(report));
@@ -328,7 +337,8 @@ async fn finish_interrupted_moves(db: &Database) -> Result<(), RepoError> {
 /// Marks a new database as needing no migration (the seeders write derived ids).
 pub async fn mark_migrated(db: &Database) -> Result<(), RepoError> {
     mark_done(db, DERIVED_IDS).await?;
-    mark_done(db, DERIVED_AWARD_IDS).await
+    mark_done(db, DERIVED_AWARD_IDS).await?;
+    mark_done(db, USER_KEYS).await
 }
 
 #[cfg(test)]

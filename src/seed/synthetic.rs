@@ -16,6 +16,11 @@ use mongodb::options::InsertManyOptions;
 use crate::db::collections::{CONTENTS, ENROLLMENTS, MODULES, PHASES, PROGRESS, USERS};
 use crate::model::{ContentType, Difficulty};
 
+/// The username and email of the `i`th synthetic learner.
+fn learner_name(i: usize) -> (String, String) {
+    (format!("learner{i:06}"), format!("learner{i:06}@example.com"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Size {
     pub users: usize,
@@ -164,8 +169,9 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
         .enumerate()
         .map(|(i, id)| {
             let points = (rng.below(1000) * rng.below(1000) / 100) as i64;
+            let (username, email) = learner_name(i);
             doc! {
-                "_id": id, "username": format!("learner{i:06}"), "email": format!("learner{i:06}@example.com"),
+                "_id": id, "username": username, "email": email,
                 "password": match &usable_hash {
                     Some(hash) if i < size.sign_in => hash.as_str(),
                     _ => "!synthetic-no-login",
@@ -180,6 +186,14 @@ pub async fn seed(db: &Database, size: Size) -> Result<Report, String> {
             }
         })
         .collect();
+    // Keys before the users they name, as `db::user::create` writes them.
+    let key_docs: Vec<Document> = (0..users.len())
+        .flat_map(|i| {
+            let (username, email) = learner_name(i);
+            crate::db::user::key_documents(users[i], &username, &email)
+        })
+        .collect();
+    insert_batches(db, crate::db::user::USER_KEYS, key_docs).await.map_err(db_err)?;
     report.users = insert_batches(db, USERS, user_docs).await.map_err(db_err)?;
 
     // Enrollments until the progress budget is spent: each enrollment brings one record per content item.
