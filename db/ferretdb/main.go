@@ -18,12 +18,16 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
 func main() {
+	tuneRuntime()
+
 	handler := flag.String("handler", "sqlite", "storage backend: sqlite or postgresql")
 	sqliteDir := flag.String("sqlite-dir", "data", "directory holding one <db>.sqlite file per database; empty: a new temporary directory, removed on exit")
 	sqlitePragmas := flag.String("sqlite-pragmas", "_pragma=synchronous(full)", "query string appended to the SQLite URL")
@@ -97,6 +101,20 @@ func main() {
 	if err := db.Run(ctx); err != nil {
 		logger.Error("FerretDB stopped", "error", err)
 	}
+}
+
+// tuneRuntime sets the Go runtime for a database under load: FerretDB
+// allocates a great deal per command (BSON and JSON documents), and with the
+// default GOGC=100 a profile of Foothold's heartbeat benchmark put 12% of
+// FerretDB's CPU in the garbage collector; at 400 the heartbeat rate rose by
+// about 20% (206 -> 253 per second in a probe) for about 15 MB more memory.
+// The memory profiler's sampling is switched off (2% of the CPU). GOGC in
+// the environment still wins.
+func tuneRuntime() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	runtime.MemProfileRate = 0
 }
 
 func fail(format string, args ...any) {
