@@ -5,24 +5,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn start_ferretdb(dir: &std::path::Path, listen: &str) -> (Child, String) {
-    let bin = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ferretdb/ferretdb");
-    let mut child = Command::new(&bin)
-        .args(["-listen", listen, "-sqlite-dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let uri = line.trim().strip_prefix("ready ").unwrap_or_else(|| panic!("FerretDB printed {line:?}")).to_string();
-    (child, uri)
-}
 
 /// Status and how long the answer took.
 async fn timed(request: reqwest::RequestBuilder) -> (u16, Duration) {
@@ -37,7 +20,7 @@ async fn while_the_database_is_down_requests_get_503_at_once_and_serving_resumes
     std::fs::create_dir_all(&dir).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let listen = format!("127.0.0.1:{port}");
-    let (mut ferretdb, uri) = start_ferretdb(&dir, &listen);
+    let (mut ferretdb, uri) = support::own_ferretdb(&dir, &listen);
 
     let mut config = support::test_config("outage");
     config.mongodb_uri = uri;
@@ -81,7 +64,7 @@ async fn while_the_database_is_down_requests_get_503_at_once_and_serving_resumes
     assert_eq!(timed(http.get(format!("{base}/healthz"))).await.0, 200, "liveness needs no database");
     assert_eq!(timed(http.get(format!("{base}/readyz"))).await.0, 503, "readiness says it");
 
-    let (mut ferretdb, _) = start_ferretdb(&dir, &listen);
+    let (mut ferretdb, _) = support::own_ferretdb(&dir, &listen);
     let restarted = Instant::now();
     loop {
         if timed(page()).await.0 == 404 {

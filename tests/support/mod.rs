@@ -27,6 +27,30 @@ fn ferretdb_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ferretdb/ferretdb"))
 }
 
+/// A FerretDB of the test's own on `listen`, keeping its SQLite files in
+/// `dir` (so the test can kill it, restart it on the same files, or look at
+/// them); and its URI.
+pub fn own_ferretdb(dir: &std::path::Path, listen: &str) -> (Child, String) {
+    own_ferretdb_with(dir, listen, &[])
+}
+
+/// [`own_ferretdb`] with extra environment variables.
+pub fn own_ferretdb_with(dir: &std::path::Path, listen: &str, env: &[(&str, &str)]) -> (Child, String) {
+    let bin = ferretdb_binary();
+    let mut child = Command::new(&bin)
+        .args(["-listen", listen, "-sqlite-dir"])
+        .arg(dir)
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout is piped")).read_line(&mut line).expect("read the ready line");
+    let uri = line.trim().strip_prefix("ready ").unwrap_or_else(|| panic!("FerretDB printed {line:?}")).to_string();
+    (child, uri)
+}
+
 /// The URI of this test binary's FerretDB, started on first use.
 pub fn ferretdb_uri() -> &'static str {
     static DB: OnceLock<FerretDb> = OnceLock::new();
