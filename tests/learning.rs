@@ -1501,3 +1501,40 @@ async fn analytics_tallies_kept_while_learning_equal_a_rebuild_from_the_document
     assert_eq!(report.learners, 2);
     assert_eq!(tallies::read(&app.db).await.unwrap(), live);
 }
+
+#[tokio::test]
+async fn concurrent_heartbeats_credit_the_same_study_time_to_progress_enrollment_and_learner() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada_beats").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let video = items(&app, linux).await[0].0.clone();
+    enroll(&ada, linux).await;
+    open(&ada, linux, &video).await;
+    for _ in 0..3 {
+        time_passes(&app, user, &video, 40).await;
+        let beats = join_all((0..6).map(|_| beat(&ada, &video, json!({ "position": 1.0, "speed": 1.0 })))).await;
+        assert!(beats.iter().all(|(status, _)| *status == 200), "{beats:?}");
+    }
+
+    let seconds = num(&progress(&app, user, &video).await, "timeSpent.total");
+    assert!(seconds >= 60.0, "three rounds of 40 s credit at least a minute: {seconds}");
+    let e = enrollment(&app, user, linux).await;
+    let in_sessions: f64 = e
+        .get_document("timeSpent")
+        .unwrap()
+        .get_array("sessions")
+        .unwrap()
+        .iter()
+        .map(|s| num(s.as_document().unwrap(), "duration"))
+        .sum();
+    let learner = app.db.collection::<Document>(USERS).find_one(doc! { "_id": user }).await.unwrap().unwrap();
+    for (what, minutes) in [
+        ("enrollment total", num(&e, "timeSpent.total")),
+        ("enrollment sessions", in_sessions),
+        ("learner's study time", num(&learner, "stats.totalStudyTime")),
+    ] {
+        assert!((minutes * 60.0 - seconds).abs() < 0.01, "{what}: {minutes} min against {seconds} s of progress");
+    }
+    assert_eq!(num(&learner, "currentStreak"), 1.0, "one day of learning");
+}

@@ -38,6 +38,15 @@ pub async fn request_user() -> Result<Option<User>, AppError> {
     current_user(&state.db, &session, max_age).await.map_err(crate::server::fail)
 }
 
+/// The id of the user the request's session names, not yet checked against
+/// the user's document (as [`request_user`] does): enough to take that
+/// learner's lock before reading what a write will start from.
+pub async fn request_user_id() -> Result<Option<ObjectId>, AppError> {
+    let session = request_session().await?;
+    let id = session.get::<String>(USER_KEY).await.map_err(session_error)?;
+    Ok(id.and_then(|id| ObjectId::parse_str(id).ok()))
+}
+
 /// Starts a signed-in session for `user` under a new session id (so an id
 /// planted before sign-in is worthless afterwards).
 pub async fn sign_in(session: &Session, user: ObjectId) -> Result<(), AppError> {

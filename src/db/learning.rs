@@ -161,22 +161,32 @@ async fn touch_enrollment(db: &Database, enrollment: ObjectId, now: DateTime) ->
 }
 
 /// Marks the enrollment accessed `now` and adds `seconds` of study time to
-/// it (its total and its study sessions): one read and one write, under the
-/// learner's lock.
+/// it (its total and its study sessions): one write, under the learner's
+/// lock, after a read of the enrollment unless `enrollment` is `Current`
+/// (read under this same hold of the lock: only that lock's holders write
+/// the study sessions).
 async fn touch_enrollment_studied(
     db: &Database,
-    enrollment: ObjectId,
+    enrollment: &Enrollment,
+    freshness: Freshness,
     now: DateTime,
     seconds: f64,
 ) -> Result<(), RepoError> {
     if seconds <= 0.0 {
-        return touch_enrollment(db, enrollment, now).await;
+        return touch_enrollment(db, enrollment.id, now).await;
     }
-    let fresh = db
-        .collection::<Enrollment>(ENROLLMENTS)
-        .find_one(doc! { "_id": enrollment })
-        .await?
-        .ok_or(RepoError::NotFound("Enrollment"))?;
+    let read;
+    let fresh = match freshness {
+        Freshness::Current => enrollment,
+        Freshness::Stale => {
+            read = db
+                .collection::<Enrollment>(ENROLLMENTS)
+                .find_one(doc! { "_id": enrollment.id })
+                .await?
+                .ok_or(RepoError::NotFound("Enrollment"))?;
+            &read
+        }
+    };
     let mut sessions: Vec<Session> = fresh
         .time_spent
         .sessions
@@ -199,7 +209,7 @@ async fn touch_enrollment_studied(
         .collect();
     db.collection::<Document>(ENROLLMENTS)
         .update_one(
-            doc! { "_id": enrollment },
+            doc! { "_id": enrollment.id },
             doc! {
                 "$set": { "timeSpent.sessions": to_bson(&sessions)?, "lastAccessedAt": now, "updatedAt": now },
                 "$inc": { "timeSpent.total": seconds / 60.0 },
@@ -231,7 +241,15 @@ async fn record_locked<T>(
     enrollment: Enrollment,
     change: impl FnOnce(&mut Progress, i64) -> Result<T, RepoError>,
 ) -> Result<Recorded<T>, RepoError> {
-    record_studied(db, learner, item, enrollment, |_| 0.0, change).await
+    record_studied(db, learner, item, enrollment, Freshness::Stale, |_| 0.0, change).await
+}
+
+/// Whether documents a caller passes in were read under the learner's lock
+/// it holds now, or may be out of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    Current,
+    Stale,
 }
 
 /// [`record_locked`] that also adds `studied(&value)` seconds to the
@@ -241,6 +259,7 @@ async fn record_studied<T>(
     learner: &Learner,
     item: &Item,
     enrollment: Enrollment,
+    freshness: Freshness,
     studied: impl FnOnce(&T) -> f64,
     change: impl FnOnce(&mut Progress, i64) -> Result<T, RepoError>,
 ) -> Result<Recorded<T>, RepoError> {
@@ -266,7 +285,7 @@ async fn record_studied<T>(
     super::tallies::progress_changed(db, Some(&facts_before), &super::tallies::progress_facts(&p)).await;
     super::tallies::touch(db, learner.id, now.timestamp_millis()).await;
     let was_module_complete = enrollment.status == EnrollmentStatus::Completed;
-    touch_enrollment_studied(db, enrollment.id, now, studied(&value)).await?;
+    touch_enrollment_studied(db, &enrollment, freshness, now, studied(&value)).await?;
     let mut points = 0;
     let enrollment = if just_completed {
         let enrollment = refresh_enrollment(db, learner.id, item.content.module).await?.unwrap_or(enrollment);
@@ -322,11 +341,28 @@ pub async fn heartbeat(
     beat: &Beat,
 ) -> Result<Recorded<f64>, RepoError> {
     let _guard = lock_learner(learner.id).await;
+    let record = super::stats::StudyRecord::read(db, learner.id).await?;
+    heartbeat_locked(db, learner, item, enrollment, Freshness::Stale, &record, beat).await
+}
+
+/// [`heartbeat`] for a caller that holds the learner's lock and read the
+/// learner's study `record` under it (and the enrollment too, if
+/// `freshness` says `Current`): two reads fewer per heartbeat.
+pub async fn heartbeat_locked(
+    db: &Database,
+    learner: &Learner,
+    item: &Item,
+    enrollment: Enrollment,
+    freshness: Freshness,
+    record: &super::stats::StudyRecord,
+    beat: &Beat,
+) -> Result<Recorded<f64>, RepoError> {
     let recorded = record_studied(
         db,
         learner,
         item,
         enrollment,
+        freshness,
         |credited| *credited,
         |p, now| {
             let previous = p.last_accessed_at.timestamp_millis();
@@ -377,7 +413,15 @@ pub async fn heartbeat(
     let mut recorded = recorded;
     if recorded.value > 0.0 {
         let learning = recorded.value >= crate::domain::streak::MIN_LEARNING_SECONDS;
-        let studied = super::stats::add_study(db, learner.id, recorded.value, learning).await?;
+        // A completion recomputed the learner's stats and streak just now.
+        let reread;
+        let record = if recorded.just_completed {
+            reread = super::stats::StudyRecord::read(db, learner.id).await?;
+            &reread
+        } else {
+            record
+        };
+        let studied = super::stats::add_study(db, learner.id, record, recorded.value, learning).await?;
         let (before, after, new_day) = (studied.minutes_before, studied.minutes_after, studied.new_day);
         // Study-time and streak achievements: on a new learning day, and each time
         // the learner's total passes a multiple of ten minutes.

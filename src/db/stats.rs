@@ -190,42 +190,75 @@ pub struct Studied {
     pub new_day: bool,
 }
 
-/// Adds heartbeat study time (seconds) to the learner's total minutes and,
-/// when it is real learning (`learning`), extends or restarts the streak in
-/// the learner's day: one read and one write (called under the learner's lock).
-pub async fn add_study(db: &Database, user: ObjectId, seconds: f64, learning: bool) -> Result<Studied, RepoError> {
-    let Some(u) = docs(
-        db,
-        USERS,
-        doc! { "_id": user },
-        doc! {
+/// What adding study time needs to know of a learner: their study minutes,
+/// streak, last day of learning and time zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyRecord {
+    pub minutes: f64,
+    pub streak: Streak,
+    pub last_activity: Option<DateTime>,
+    pub time_zone: String,
+}
+
+impl StudyRecord {
+    /// The record in a learner's document; it must have been read under the
+    /// learner's lock to be current (every write to it takes that lock).
+    pub fn of(user: &super::user::User) -> StudyRecord {
+        StudyRecord {
+            minutes: user.stats.total_study_time,
+            streak: Streak { current: user.current_streak, longest: user.longest_streak },
+            last_activity: user.last_activity_date,
+            time_zone: user.preferences.time_zone.clone(),
+        }
+    }
+
+    /// Reads the learner's record.
+    pub async fn read(db: &Database, user: ObjectId) -> Result<StudyRecord, RepoError> {
+        let projection = doc! {
             "stats.totalStudyTime": 1,
             "currentStreak": 1,
             "longestStreak": 1,
             "lastActivityDate": 1,
             "preferences.timeZone": 1,
-        },
-    )
-    .await?
-    .into_iter()
-    .next() else {
-        return Err(RepoError::NotFound("User"));
-    };
+        };
+        let u = docs(db, USERS, doc! { "_id": user }, projection)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(RepoError::NotFound("User"))?;
+        Ok(StudyRecord {
+            minutes: number(&u, "stats.totalStudyTime").unwrap_or(0.0),
+            streak: Streak {
+                current: number(&u, "currentStreak").unwrap_or(0.0) as i32,
+                longest: number(&u, "longestStreak").unwrap_or(0.0) as i32,
+            },
+            last_activity: u.get_datetime("lastActivityDate").ok().copied(),
+            time_zone: u.get_document("preferences").and_then(|p| p.get_str("timeZone")).unwrap_or("UTC").to_string(),
+        })
+    }
+}
+
+/// Adds heartbeat study time (seconds) to the learner's total minutes and,
+/// when it is real learning (`learning`), extends or restarts the streak in
+/// the learner's day: one write, given the learner's current `record`
+/// (called under the learner's lock).
+pub async fn add_study(
+    db: &Database,
+    user: ObjectId,
+    record: &StudyRecord,
+    seconds: f64,
+    learning: bool,
+) -> Result<Studied, RepoError> {
     let minutes = seconds / 60.0;
-    let minutes_before = number(&u, "stats.totalStudyTime").unwrap_or(0.0);
+    let minutes_before = record.minutes;
     let mut update = doc! { "$inc": { "stats.totalStudyTime": minutes } };
     let mut new_day = false;
     if learning {
-        let zone = u.get_document("preferences").and_then(|p| p.get_str("timeZone")).unwrap_or("UTC");
         let now = DateTime::now();
-        let day = |ms: i64| day_of(ms, crate::timezone::offset_or_utc(zone, ms));
-        let stored = Streak {
-            current: number(&u, "currentStreak").unwrap_or(0.0) as i32,
-            longest: number(&u, "longestStreak").unwrap_or(0.0) as i32,
-        };
-        let last_day = u.get_datetime("lastActivityDate").ok().map(|d| day(d.timestamp_millis()));
+        let day = |ms: i64| day_of(ms, crate::timezone::offset_or_utc(&record.time_zone, ms));
+        let last_day = record.last_activity.map(|d| day(d.timestamp_millis()));
         let today = day(now.timestamp_millis());
-        let next = streak::advance(stored, last_day, today);
+        let next = streak::advance(record.streak, last_day, today);
         update.insert(
             "$set",
             doc! { "currentStreak": next.current, "longestStreak": next.longest, "lastActivityDate": now },

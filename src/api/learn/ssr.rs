@@ -256,6 +256,8 @@ struct Access {
     module: Module,
     /// The learner wants achievement notifications.
     notify: bool,
+    /// The learner's study minutes and streak, as read with the learner.
+    study: crate::db::stats::StudyRecord,
 }
 
 async fn access(content_id: &str, module_id: Option<&str>, gate: bool) -> Result<Access, AppError> {
@@ -311,6 +313,7 @@ async fn access(content_id: &str, module_id: Option<&str>, gate: bool) -> Result
         states,
         module,
         notify: user.preferences.achievement_notifications,
+        study: crate::db::stats::StudyRecord::of(&user),
     })
 }
 
@@ -515,8 +518,22 @@ fn check_beat(beat: &Beat) -> Result<(), AppError> {
 
 pub async fn heartbeat(content_id: &str, beat: &Beat) -> Result<Outcome, AppError> {
     check_beat(beat)?;
+    // The learner's lock before `access` reads the learner and the
+    // enrollment, so the heartbeat writes from those reads instead of reading
+    // both again under the lock (two of its eight database round trips).
+    let locked = crate::auth::session::request_user_id().await?;
+    let _guard = match locked {
+        Some(id) => Some(learning::lock_learner(id).await),
+        None => None,
+    };
     let a = access(content_id, None, false).await?;
-    let r = learning::heartbeat(&db()?, &a.learner, &a.item, a.enrollment.clone(), beat).await?;
+    let db = db()?;
+    let r = if locked == Some(a.learner.id) {
+        let (enrollment, current) = (a.enrollment.clone(), learning::Freshness::Current);
+        learning::heartbeat_locked(&db, &a.learner, &a.item, enrollment, current, &a.study, beat).await?
+    } else {
+        learning::heartbeat(&db, &a.learner, &a.item, a.enrollment.clone(), beat).await?
+    };
     outcome(&r, &a).await
 }
 
