@@ -3,8 +3,9 @@
 //! the published catalog, and the leaderboards (1 s among 10,000 learners).
 //!
 //! Every catalog write in this process calls [`catalog_changed`], which
-//! drops the database's entries at once; [`TTL`] bounds how long a change
-//! made by another process (`foothold import`) takes to show.
+//! drops the database's entries at once; [`TTL`] (plus the time of one
+//! reload, during which the expired entry is still served) bounds how long
+//! a change made by another process (`foothold import`) takes to show.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -12,6 +13,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
 
 /// How long a catalog read is served.
 pub const TTL: Duration = Duration::from_secs(10);
@@ -68,7 +70,17 @@ where
         }
         Arc::clone(loading.entry(slot.clone()).or_default())
     };
-    let _loading = gate.lock().await;
+    let _loading = match gate.try_lock() {
+        Ok(loading) => loading,
+        // Another request is reading the entry again: while it does, an
+        // expired value (one no write in this process has dropped) is served
+        // rather than waited for, so a reload costs the one request that
+        // makes it, not every request for that entry meanwhile.
+        Err(_) => match expired(&slot) {
+            Some(value) => return Ok(value),
+            None => gate.lock().await,
+        },
+    };
     if let Some(value) = cached() {
         return Ok(value);
     }
@@ -80,6 +92,31 @@ where
         entries.insert(slot, (Instant::now(), Arc::clone(&value) as Arc<dyn Any + Send + Sync>));
     }
     Ok(value)
+}
+
+/// Every document of `collection` by its id (`id_of`), cached under the
+/// collection's name.
+pub async fn whole_collection<T>(
+    db: &Database,
+    collection: &str,
+    id_of: impl Fn(&T) -> ObjectId,
+) -> Result<Arc<HashMap<ObjectId, T>>, super::error::RepoError>
+where
+    T: serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    use futures::TryStreamExt;
+    get_or_load(db, collection.to_string(), async {
+        let all: Vec<T> = db.collection::<T>(collection).find(mongodb::bson::doc! {}).await?.try_collect().await?;
+        Ok(all.into_iter().map(|d| (id_of(&d), d)).collect())
+    })
+    .await
+}
+
+/// The entry in `slot` however old (up to [`MAX_TTL`]), if it is a `T`.
+fn expired<T: Send + Sync + 'static>(slot: &Slot) -> Option<Arc<T>> {
+    let entries = ENTRIES.lock().ok()?;
+    let (at, value) = entries.get(slot)?;
+    (at.elapsed() < MAX_TTL).then(|| Arc::clone(value)).and_then(|v| v.downcast::<T>().ok())
 }
 
 /// Forgets the entries of `db` whose key starts with `prefix` and that are
@@ -129,5 +166,63 @@ mod tests {
         // The same key is answered from the cache now.
         let again = get_or_load(&db, "slow".into(), async { Ok::<_, std::convert::Infallible>(3) }).await.unwrap();
         assert_eq!(*again, 1);
+    }
+
+    /// Loads `value` into `key` after `released` fires, in a task of its own,
+    /// and waits until that load holds the key's gate.
+    async fn slow_reload(
+        db: &Database,
+        key: &str,
+        ttl: Duration,
+        value: i32,
+    ) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<i32>) {
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let (started, is_loading) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn({
+            let (db, key) = (db.clone(), key.to_string());
+            async move {
+                let load = async {
+                    started.send(()).ok();
+                    released.await.ok();
+                    Ok::<_, std::convert::Infallible>(value)
+                };
+                *get_or_load_within(&db, key, ttl, load).await.unwrap()
+            }
+        });
+        is_loading.await.unwrap();
+        (release, task)
+    }
+
+    #[tokio::test]
+    async fn an_expired_entry_is_served_while_it_is_read_again_but_a_dropped_one_is_not() {
+        let db = mongodb::Client::with_uri_str("mongodb://127.0.0.1:1").await.unwrap().database("cache_stale_test");
+        let ttl = Duration::from_millis(20);
+        let value = |v: i32| async move { Ok::<_, std::convert::Infallible>(v) };
+        assert_eq!(*get_or_load_within(&db, "k".into(), ttl, value(1)).await.unwrap(), 1);
+        tokio::time::sleep(ttl * 2).await;
+
+        let (release, reload) = slow_reload(&db, "k", ttl, 2).await;
+        let meanwhile =
+            tokio::time::timeout(Duration::from_secs(10), get_or_load_within(&db, "k".into(), ttl, value(3)))
+                .await
+                .expect("the expired entry is served at once while another request reloads it");
+        assert_eq!(*meanwhile.unwrap(), 1);
+        release.send(()).unwrap();
+        assert_eq!(reload.await.unwrap(), 2);
+        let long = Duration::from_secs(60);
+        assert_eq!(*get_or_load_within(&db, "k".into(), long, value(4)).await.unwrap(), 2, "the reloaded value");
+
+        // A write dropped the entry: nothing stale is served, the request waits for the reload.
+        catalog_changed(&db);
+        let (release, reload) = slow_reload(&db, "k", long, 5).await;
+        let waiting = tokio::spawn({
+            let db = db.clone();
+            async move { *get_or_load_within(&db, "k".into(), long, value(6)).await.unwrap() }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished(), "a dropped entry is not served while it is read again");
+        release.send(()).unwrap();
+        assert_eq!(reload.await.unwrap(), 5);
+        assert_eq!(waiting.await.unwrap(), 5, "the waiting request gets the new value");
     }
 }

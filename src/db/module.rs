@@ -235,11 +235,7 @@ pub async fn cached(db: &Database, id: ObjectId) -> Result<Option<Module>, RepoE
 pub async fn all_cached(
     db: &Database,
 ) -> Result<std::sync::Arc<std::collections::HashMap<ObjectId, Module>>, RepoError> {
-    super::cache::get_or_load(db, "modules".into(), async {
-        let modules: Vec<Module> = db.collection::<Module>(MODULES).find(doc! {}).await?.try_collect().await?;
-        Ok::<_, RepoError>(modules.into_iter().map(|m| (m.id, m)).collect())
-    })
-    .await
+    super::cache::whole_collection(db, MODULES, |m: &Module| m.id).await
 }
 
 /// A phase's modules in order (inactive ones too).

@@ -166,11 +166,7 @@ pub async fn get(db: &Database, id: ObjectId) -> Result<Option<Phase>, RepoError
 pub async fn all_cached(
     db: &Database,
 ) -> Result<std::sync::Arc<std::collections::HashMap<ObjectId, Phase>>, RepoError> {
-    super::cache::get_or_load(db, "phases".into(), async {
-        let phases: Vec<Phase> = db.collection::<Phase>(PHASES).find(doc! {}).await?.try_collect().await?;
-        Ok::<_, RepoError>(phases.into_iter().map(|p| (p.id, p)).collect())
-    })
-    .await
+    super::cache::whole_collection(db, PHASES, |p: &Phase| p.id).await
 }
 
 /// Every phase in order (inactive ones too).
