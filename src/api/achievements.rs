@@ -143,7 +143,7 @@ mod ssr {
         futures::future::try_join_all(unread.iter().map(|id| {
             awards
                 .update_one(
-                    doc! { "_id": id, "isViewed": false },
+                    doc! { "_id": id },
                     doc! { "$set": { "isViewed": true, "viewedAt": now, "metadata.celebrationShown": true, "updatedAt": now } },
                 )
                 .into_future()
@@ -156,16 +156,24 @@ mod ssr {
         let award = crate::db::oid(award, "awardId")?;
         let now = DateTime::now();
         let shared_at = if shared { mongodb::bson::Bson::DateTime(now) } else { mongodb::bson::Bson::Null };
-        let result = db
-            .collection::<Document>(USER_ACHIEVEMENTS)
+        let awards = db.collection::<Document>(USER_ACHIEVEMENTS);
+        // The owner is checked on the award read by `_id` (an award never
+        // changes hands), and the update filters on `_id` alone: with any
+        // other field FerretDB/SQLite reads every award.
+        let owned = awards
+            .find_one(doc! { "_id": award })
+            .projection(doc! { "user": 1 })
+            .await?
+            .is_some_and(|a| a.get_object_id("user").ok() == Some(user));
+        if !owned {
+            return Err(AppError::NotFound("This achievement of yours".into()));
+        }
+        awards
             .update_one(
-                doc! { "_id": award, "user": user },
+                doc! { "_id": award },
                 doc! { "$set": { "isShared": shared, "sharedAt": shared_at, "updatedAt": now } },
             )
             .await?;
-        if result.matched_count == 0 {
-            return Err(AppError::NotFound("This achievement of yours".into()));
-        }
         Ok(())
     }
 }

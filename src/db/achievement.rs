@@ -404,8 +404,12 @@ pub async fn award(
 /// A learner's awards, newest first.
 pub async fn awards_of(db: &Database, user: ObjectId) -> Result<Vec<UserAchievement>, RepoError> {
     let mut awards: Vec<UserAchievement> = super::keys::awards(db, user).await?;
-    awards.sort_by_key(|a| std::cmp::Reverse(a.earned_at.timestamp_millis()));
+    newest_first(&mut awards);
     Ok(awards)
+}
+
+fn newest_first(awards: &mut [UserAchievement]) {
+    awards.sort_by_key(|a| std::cmp::Reverse(a.earned_at.timestamp_millis()));
 }
 
 /// A learner's newest awards with their achievements (only those they
@@ -416,13 +420,13 @@ pub async fn earned(
     shared_only: bool,
     limit: i64,
 ) -> Result<Vec<(UserAchievement, Achievement)>, RepoError> {
-    let mut awards = awards_of(db, user).await?;
+    // One read of the achievements serves both the awards' ids and their details.
+    let achievements = list_all(db).await?;
+    let ids: Vec<ObjectId> = achievements.iter().map(|a| a.id).collect();
+    let mut awards: Vec<UserAchievement> = super::keys::awards_among(db, user, &ids).await?;
+    newest_first(&mut awards);
     awards.retain(|a| a.is_shared || !shared_only);
     awards.truncate(usize::try_from(limit).unwrap_or(0));
-    if awards.is_empty() {
-        return Ok(Vec::new());
-    }
-    let achievements = list_all(db).await?;
     Ok(awards
         .into_iter()
         .filter_map(|award| {

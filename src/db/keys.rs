@@ -165,8 +165,16 @@ where
         .await?
         .try_collect()
         .await?;
-    let ids: Vec<ObjectId> =
-        achievements.iter().filter_map(|a| a.get_object_id("_id").ok()).map(|a| award_id(user, a)).collect();
+    let achievements: Vec<ObjectId> = achievements.iter().filter_map(|a| a.get_object_id("_id").ok()).collect();
+    awards_among(db, user, &achievements).await
+}
+
+/// A learner's awards of the given achievements, by `_id`.
+pub async fn awards_among<T>(db: &Database, user: ObjectId, achievements: &[ObjectId]) -> Result<Vec<T>, RepoError>
+where
+    T: DeserializeOwned + Send + Sync,
+{
+    let ids: Vec<ObjectId> = achievements.iter().map(|a| award_id(user, *a)).collect();
     fetch(db, USER_ACHIEVEMENTS, &ids).await
 }
 
