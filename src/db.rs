@@ -121,6 +121,18 @@ pub async fn first_missing(
     Ok(ids.iter().position(|id| !found.contains(id)))
 }
 
+/// The documents of `collection` matching `filter`, with only the fields in
+/// `projection`.
+pub async fn projected(
+    db: &Database,
+    collection: &str,
+    filter: mongodb::bson::Document,
+    projection: mongodb::bson::Document,
+) -> mongodb::error::Result<Vec<mongodb::bson::Document>> {
+    use futures::TryStreamExt;
+    db.collection::<mongodb::bson::Document>(collection).find(filter).projection(projection).await?.try_collect().await
+}
+
 /// `(id, title)` of the documents of `collection` matching `filter`, sorted by `sort`.
 pub async fn titles(
     db: &Database,

@@ -158,13 +158,7 @@ pub async fn awards<T>(db: &Database, user: ObjectId) -> Result<Vec<T>, RepoErro
 where
     T: DeserializeOwned + Send + Sync,
 {
-    let achievements: Vec<Document> = db
-        .collection::<Document>(ACHIEVEMENTS)
-        .find(doc! {})
-        .projection(doc! { "_id": 1 })
-        .await?
-        .try_collect()
-        .await?;
+    let achievements = super::projected(db, ACHIEVEMENTS, doc! {}, doc! { "_id": 1 }).await?;
     let achievements: Vec<ObjectId> = achievements.iter().filter_map(|a| a.get_object_id("_id").ok()).collect();
     awards_among(db, user, &achievements).await
 }

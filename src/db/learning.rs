@@ -15,7 +15,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 
-use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, Document, doc, to_bson};
@@ -786,13 +785,7 @@ async fn certificate_eligible(db: &Database, module: ObjectId) -> Result<bool, R
 
 /// Recomputes every enrollment from its progress documents (part of `foothold rebuild`); returns how many.
 pub async fn refresh_all_enrollments(db: &Database) -> Result<usize, RepoError> {
-    let pairs: Vec<Document> = db
-        .collection::<Document>(ENROLLMENTS)
-        .find(doc! {})
-        .projection(doc! { "user": 1, "module": 1 })
-        .await?
-        .try_collect()
-        .await?;
+    let pairs = super::projected(db, ENROLLMENTS, doc! {}, doc! { "user": 1, "module": 1 }).await?;
     let mut count = 0;
     for pair in &pairs {
         if let (Ok(user), Ok(module)) = (pair.get_object_id("user"), pair.get_object_id("module")) {

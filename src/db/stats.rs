@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, DateTime, Document, doc};
@@ -26,7 +25,7 @@ async fn docs(
     filter: Document,
     projection: Document,
 ) -> Result<Vec<Document>, RepoError> {
-    Ok(db.collection::<Document>(collection).find(filter).projection(projection).await?.try_collect().await?)
+    Ok(super::projected(db, collection, filter, projection).await?)
 }
 
 fn ids(list: &[Document], field: &str) -> Vec<ObjectId> {

@@ -524,13 +524,7 @@ async fn refuse_cycles(
     planned: &[Edges],
     problems: &mut Vec<ImportProblem>,
 ) -> Result<(), RepoError> {
-    let stored: Vec<Document> = db
-        .collection::<Document>(collection)
-        .find(doc! {})
-        .projection(doc! { "title": 1, "prerequisites": 1 })
-        .await?
-        .try_collect()
-        .await?;
+    let stored = super::projected(db, collection, doc! {}, doc! { "title": 1, "prerequisites": 1 }).await?;
     let mut graph: HashMap<ObjectId, (String, Vec<ObjectId>)> = stored
         .iter()
         .filter_map(|d| {

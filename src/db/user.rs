@@ -291,14 +291,7 @@ async fn find_by_key(db: &Database, field: &str, value: &str) -> Result<Option<U
 
 /// Gives every user without keys their keys (users from before them); returns how many were written.
 pub async fn write_missing_keys(db: &Database) -> Result<usize, RepoError> {
-    use futures::TryStreamExt;
-    let users: Vec<Document> = db
-        .collection::<Document>(USERS)
-        .find(doc! {})
-        .projection(doc! { "username": 1, "email": 1 })
-        .await?
-        .try_collect()
-        .await?;
+    let users = super::projected(db, USERS, doc! {}, doc! { "username": 1, "email": 1 }).await?;
     let keys = db.collection::<Document>(USER_KEYS);
     let mut written = 0;
     for u in users {
