@@ -197,6 +197,8 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
 
     // No TTL indexes on FerretDB: expired sessions are deleted on a timer.
     crate::auth::session_store::MongoSessionStore::new(&db).spawn_purge(Duration::from_secs(300));
+    // The all-time leaderboards are read before anyone asks and kept read.
+    tokio::spawn(crate::api::leaderboard::keep_fresh(db.clone()));
     let app = router(&config, db);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

@@ -44,8 +44,13 @@ pub async fn get_leaderboard(by: String, period: String) -> Result<Board, AppErr
 }
 
 #[cfg(feature = "ssr")]
+pub use ssr::keep_fresh;
+
+#[cfg(feature = "ssr")]
 mod ssr {
     use std::collections::HashMap;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::time::Duration;
 
     use futures::TryStreamExt;
     use mongodb::Database;
@@ -61,7 +66,38 @@ mod ssr {
 
     const WEEK_MS: i64 = 7 * 86_400_000;
     /// How long a board is served before it is read again.
-    const BOARD_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+    const BOARD_TTL: Duration = Duration::from_secs(60);
+    /// How often [`keep_fresh`] reads the all-time boards again, while
+    /// someone has looked at one within [`VIEWED_WITHIN`].
+    const REFRESH: Duration = Duration::from_secs(30);
+    const VIEWED_WITHIN: Duration = Duration::from_secs(300);
+    /// The fields of the all-time boards: points, and streaks still alive.
+    const POINTS: &str = "stats.totalPoints";
+    const STREAK: &str = "currentStreak";
+
+    /// When a board was last asked for (ms since the epoch).
+    static LAST_VIEWED: AtomicI64 = AtomicI64::new(0);
+
+    /// Keeps the all-time boards read (runs as long as the server): once at
+    /// start, then every [`REFRESH`] while anyone looks at them. Reading one
+    /// is a scan of every learner on FerretDB/SQLite (about a second among
+    /// 10,000); done here, no request waits for it, and a board a request
+    /// finds expired or outdated is shown as it was while it is read again.
+    pub async fn keep_fresh(db: Database) {
+        let mut first = true;
+        loop {
+            let viewed = DateTime::now().timestamp_millis() - LAST_VIEWED.load(Ordering::Relaxed);
+            if first || viewed < VIEWED_WITHIN.as_millis() as i64 {
+                for field in [POINTS, STREAK] {
+                    if let Err(e) = crate::db::cache::reload(&db, board_key(field), load(&db, field)).await {
+                        tracing::warn!(target: "leaderboard", error = %e, "could not read the {field} board again");
+                    }
+                }
+            }
+            first = false;
+            tokio::time::sleep(REFRESH).await;
+        }
+    }
 
     fn invalid(field: &str, message: &str) -> AppError {
         let mut e = crate::model::FieldErrors::new();
@@ -87,14 +123,11 @@ mod ssr {
     }
 
     pub async fn board(db: &Database, me: Option<User>, by: &str, period: &str) -> Result<Board, AppError> {
+        LAST_VIEWED.store(DateTime::now().timestamp_millis(), Ordering::Relaxed);
         let rows_and_me = match (by, period) {
-            ("points", "all") => indexed(db, me.as_ref(), &["stats", "totalPoints"], doc! {}).await?,
+            ("points", "all") => indexed(db, me.as_ref(), POINTS).await?,
             ("streak", "all" | "week") => {
-                // Only streaks still alive: extended yesterday or today (two days covers every time zone).
-                let alive = DateTime::from_millis(DateTime::now().timestamp_millis() - 2 * 86_400_000);
-                let (mut rows, mut me_row) =
-                    indexed(db, me.as_ref(), &["currentStreak"], doc! { "lastActivityDate": { "$gte": alive } })
-                        .await?;
+                let (mut rows, mut me_row) = indexed(db, me.as_ref(), STREAK).await?;
                 if period == "week" {
                     // This week: days in a row within the last 7.
                     for row in rows.iter_mut().chain(me_row.iter_mut()) {
@@ -125,43 +158,49 @@ mod ssr {
         }
     }
 
-    /// A board read through a descending index on `field`.
-    async fn indexed(
-        db: &Database,
-        me: Option<&User>,
-        field: &[&str],
-        extra: Document,
-    ) -> Result<(Vec<Row>, Option<Row>), AppError> {
-        let key = field.join(".");
-        let mut filter = doc! { "role": "student", key.clone(): { "$gt": 0 } };
-        filter.extend(extra.clone());
-        // Every learner on the board, read once a minute at most: on
-        // FerretDB/SQLite the read is a scan (1 s among 10,000 learners).
-        let load = async {
-            let mut all: Vec<Document> = db
-                .collection::<Document>(USERS)
-                .find(filter.clone())
-                .projection(doc! { "username": 1, "profile.displayName": 1, key.clone(): 1 })
-                .await?
-                .try_collect()
-                .await?;
-            all.sort_by(|a, b| {
-                whole(b, &key)
-                    .cmp(&whole(a, &key))
-                    .then_with(|| a.get_object_id("_id").ok().cmp(&b.get_object_id("_id").ok()))
-            });
-            let values: Vec<i64> = all.iter().map(|d| whole(d, &key)).collect();
-            all.truncate(TOP);
-            Ok::<_, AppError>((all, values))
-        };
-        let board = crate::db::cache::get_or_load_within(db, format!("leaderboard:{key}"), BOARD_TTL, load).await?;
+    fn board_key(field: &str) -> String {
+        format!("leaderboard:{field}")
+    }
+
+    /// The top of a board and every value on it, highest first.
+    type Loaded = (Vec<Document>, Vec<i64>);
+
+    /// Every learner on the board of `field` (a scan on FerretDB/SQLite):
+    /// the [`TOP`] rows and every value, highest first.
+    async fn load(db: &Database, field: &str) -> Result<Loaded, AppError> {
+        let mut filter = doc! { "role": "student", field: { "$gt": 0 } };
+        if field == STREAK {
+            // Only streaks still alive: extended yesterday or today (two days covers every time zone).
+            let alive = DateTime::from_millis(DateTime::now().timestamp_millis() - 2 * 86_400_000);
+            filter.insert("lastActivityDate", doc! { "$gte": alive });
+        }
+        let mut all: Vec<Document> = db
+            .collection::<Document>(USERS)
+            .find(filter)
+            .projection(doc! { "username": 1, "profile.displayName": 1, field: 1 })
+            .await?
+            .try_collect()
+            .await?;
+        all.sort_by(|a, b| {
+            whole(b, field)
+                .cmp(&whole(a, field))
+                .then_with(|| a.get_object_id("_id").ok().cmp(&b.get_object_id("_id").ok()))
+        });
+        let values: Vec<i64> = all.iter().map(|d| whole(d, field)).collect();
+        all.truncate(TOP);
+        Ok((all, values))
+    }
+
+    /// A board of learners ranked by `field`.
+    async fn indexed(db: &Database, me: Option<&User>, key: &str) -> Result<(Vec<Row>, Option<Row>), AppError> {
+        let board = crate::db::cache::get_or_load_within(db, board_key(key), BOARD_TTL, load(db, key)).await?;
         let (top, values) = board.as_ref();
         let mut rows: Vec<Row> = top
             .iter()
             .map(|d| {
                 let (name, username) = name_of(d);
                 let is_me = me.is_some_and(|m| d.get_object_id("_id").ok() == Some(m.id));
-                Row { rank: 0, name, username, value: whole(d, &key), is_me }
+                Row { rank: 0, name, username, value: whole(d, key), is_me }
             })
             .collect();
         rerank(&mut rows);
@@ -173,12 +212,10 @@ mod ssr {
                     let mine = db
                         .collection::<Document>(USERS)
                         .find_one(doc! { "_id": m.id })
-                        .projection(
-                            doc! { "username": 1, "profile.displayName": 1, key.clone(): 1, "lastActivityDate": 1 },
-                        )
+                        .projection(doc! { "username": 1, "profile.displayName": 1, key: 1, "lastActivityDate": 1 })
                         .await?
                         .ok_or_else(|| AppError::NotFound("Your account".into()))?;
-                    let value = whole(&mine, &key);
+                    let value = whole(&mine, key);
                     // Learners ahead: the board's values are sorted, highest first.
                     let rank = values.partition_point(|v| *v > value) as u64 + 1;
                     let (name, username) = name_of(&mine);

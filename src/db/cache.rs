@@ -6,6 +6,9 @@
 //! drops the database's entries at once; [`TTL`] (plus the time of one
 //! reload, during which the expired entry is still served) bounds how long
 //! a change made by another process (`foothold import`) takes to show.
+//! A learner's new points or streak only mark the boards [`outdated`]: the
+//! next request reads them again while the others are still shown the
+//! board as it was, so a board never keeps its readers waiting.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -19,8 +22,24 @@ use mongodb::bson::oid::ObjectId;
 pub const TTL: Duration = Duration::from_secs(10);
 /// The longest any entry is kept.
 const MAX_TTL: Duration = Duration::from_secs(300);
+/// An [`outdated`] entry is still served as fresh until it is this old, so
+/// however often it changes, it is read again at most this often.
+const REREAD_AFTER: Duration = Duration::from_secs(5);
 
-type Entry = (Instant, Arc<dyn Any + Send + Sync>);
+/// A value, when it was read, and whether a write in this process has made
+/// it out of date since (then it is read again, and served meanwhile).
+struct Entry {
+    at: Instant,
+    value: Arc<dyn Any + Send + Sync>,
+    outdated: bool,
+}
+
+impl Entry {
+    fn is_fresh(&self, ttl: Duration) -> bool {
+        let age = self.at.elapsed();
+        age < ttl && (!self.outdated || age < REREAD_AFTER)
+    }
+}
 
 type Slot = (String, String);
 
@@ -54,7 +73,7 @@ where
         ENTRIES
             .lock()
             .ok()
-            .and_then(|entries| entries.get(&slot).filter(|(at, _)| at.elapsed() < ttl).map(|(_, v)| Arc::clone(v)))
+            .and_then(|entries| entries.get(&slot).filter(|e| e.is_fresh(ttl)).map(|e| Arc::clone(&e.value)))
             .and_then(|v| v.downcast::<T>().ok())
     };
     if let Some(value) = cached() {
@@ -63,13 +82,7 @@ where
     // One load at a time per key: requests that miss together wait for the
     // first load instead of each reading the collection (50 clients on one
     // module page would otherwise read it 50 times).
-    let gate = {
-        let Ok(mut loading) = LOADING.lock() else { return Ok(Arc::new(load.await?)) };
-        if loading.len() > 10_000 {
-            loading.retain(|_, gate| Arc::strong_count(gate) > 1);
-        }
-        Arc::clone(loading.entry(slot.clone()).or_default())
-    };
+    let Some(gate) = gate(&slot) else { return Ok(Arc::new(load.await?)) };
     let _loading = match gate.try_lock() {
         Ok(loading) => loading,
         // Another request is reading the entry again: while it does, an
@@ -85,12 +98,47 @@ where
         return Ok(value);
     }
     let value = Arc::new(load.await?);
+    store(slot, &value);
+    Ok(value)
+}
+
+/// The gate that lets one load of `slot` run at a time.
+fn gate(slot: &Slot) -> Option<Arc<tokio::sync::Mutex<()>>> {
+    let mut loading = LOADING.lock().ok()?;
+    if loading.len() > 10_000 {
+        loading.retain(|_, gate| Arc::strong_count(gate) > 1);
+    }
+    Some(Arc::clone(loading.entry(slot.clone()).or_default()))
+}
+
+/// Keeps `value` as the fresh entry of `slot`.
+fn store<T: Send + Sync + 'static>(slot: Slot, value: &Arc<T>) {
     if let Ok(mut entries) = ENTRIES.lock() {
         if entries.len() > 10_000 {
-            entries.retain(|_, (at, _)| at.elapsed() < MAX_TTL);
+            entries.retain(|_, e| e.at.elapsed() < MAX_TTL);
         }
-        entries.insert(slot, (Instant::now(), Arc::clone(&value) as Arc<dyn Any + Send + Sync>));
+        let entry =
+            Entry { at: Instant::now(), value: Arc::clone(value) as Arc<dyn Any + Send + Sync>, outdated: false };
+        entries.insert(slot, entry);
     }
+}
+
+/// Reads the entry for `key` again with `load` and keeps it (for a task
+/// that keeps an entry fresh): requests meanwhile are served the entry as
+/// it is, and a request that has started a load of its own is waited for.
+pub async fn reload<T, E, F>(db: &Database, key: String, load: F) -> Result<Arc<T>, E>
+where
+    T: Send + Sync + 'static,
+    F: std::future::Future<Output = Result<T, E>>,
+{
+    let slot = (db.name().to_string(), key);
+    let gate = gate(&slot);
+    let _loading = match &gate {
+        Some(gate) => Some(gate.lock().await),
+        None => None,
+    };
+    let value = Arc::new(load.await?);
+    store(slot, &value);
     Ok(value)
 }
 
@@ -112,25 +160,33 @@ where
     .await
 }
 
-/// The entry in `slot` however old (up to [`MAX_TTL`]), if it is a `T`.
+/// The entry in `slot` however old (up to [`MAX_TTL`]) or outdated, if it is a `T`.
 fn expired<T: Send + Sync + 'static>(slot: &Slot) -> Option<Arc<T>> {
     let entries = ENTRIES.lock().ok()?;
-    let (at, value) = entries.get(slot)?;
-    (at.elapsed() < MAX_TTL).then(|| Arc::clone(value)).and_then(|v| v.downcast::<T>().ok())
+    let entry = entries.get(slot)?;
+    (entry.at.elapsed() < MAX_TTL).then(|| Arc::clone(&entry.value)).and_then(|v| v.downcast::<T>().ok())
 }
 
-/// Forgets the entries of `db` whose key starts with `prefix` and that are
-/// older than `min_age`: what they show changed, and they are read again at
-/// most once per `min_age` however often it changes.
-pub fn changed(db: &Database, prefix: &str, min_age: Duration) {
+/// Marks the entries of `db` whose key starts with `prefix` out of date:
+/// what they show changed, so the first request once they are
+/// [`REREAD_AFTER`] old reads them again, and until it has, the others are
+/// served the entry as it was.
+pub fn outdated(db: &Database, prefix: &str) {
     if let Ok(mut entries) = ENTRIES.lock() {
-        entries.retain(|(name, key), (at, _)| name != db.name() || !key.starts_with(prefix) || at.elapsed() < min_age);
+        for ((name, key), entry) in entries.iter_mut() {
+            if name == db.name() && key.starts_with(prefix) {
+                entry.outdated = true;
+            }
+        }
     }
 }
 
-/// Forgets every cached catalog read of `db` (call after any catalog write).
+/// Forgets every cached catalog read of `db` (call after any catalog write):
+/// no request is served an entry from before the write.
 pub fn catalog_changed(db: &Database) {
-    changed(db, "", Duration::ZERO);
+    if let Ok(mut entries) = ENTRIES.lock() {
+        entries.retain(|(name, _), _| name != db.name());
+    }
 }
 
 #[cfg(test)]
@@ -224,5 +280,30 @@ mod tests {
         release.send(()).unwrap();
         assert_eq!(reload.await.unwrap(), 5);
         assert_eq!(waiting.await.unwrap(), 5, "the waiting request gets the new value");
+    }
+
+    #[tokio::test]
+    async fn an_outdated_entry_is_read_again_and_served_meanwhile() {
+        let db = mongodb::Client::with_uri_str("mongodb://127.0.0.1:1").await.unwrap().database("cache_outdated_test");
+        let long = Duration::from_secs(60);
+        let value = |v: i32| async move { Ok::<_, std::convert::Infallible>(v) };
+        assert_eq!(*get_or_load_within(&db, "board:a".into(), long, value(1)).await.unwrap(), 1);
+        assert_eq!(*get_or_load_within(&db, "other".into(), long, value(1)).await.unwrap(), 1);
+
+        // Too recent to be read again yet: still served as it is.
+        outdated(&db, "board:");
+        assert_eq!(*get_or_load_within(&db, "board:a".into(), long, value(2)).await.unwrap(), 1);
+
+        tokio::time::sleep(REREAD_AFTER).await;
+        let (release, reload) = slow_reload(&db, "board:a", long, 3).await;
+        let meanwhile =
+            tokio::time::timeout(Duration::from_secs(10), get_or_load_within(&db, "board:a".into(), long, value(4)))
+                .await
+                .expect("an outdated entry is served while another request reads it again");
+        assert_eq!(*meanwhile.unwrap(), 1);
+        release.send(()).unwrap();
+        assert_eq!(reload.await.unwrap(), 3, "the first request after the change reads it again");
+        assert_eq!(*get_or_load_within(&db, "board:a".into(), long, value(5)).await.unwrap(), 3);
+        assert_eq!(*get_or_load_within(&db, "other".into(), long, value(6)).await.unwrap(), 1, "other keys untouched");
     }
 }

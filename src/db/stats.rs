@@ -175,9 +175,10 @@ pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError
 }
 
 /// The leaderboards show a learner's points and streak: after a change they
-/// are read again, at most once per 5 s however often learners change them.
+/// are read again, at most once per 5 s however often learners change them
+/// (and shown as they were until then).
 fn boards_changed(db: &Database) {
-    super::cache::changed(db, "leaderboard:", std::time::Duration::from_secs(5));
+    super::cache::outdated(db, "leaderboard:");
 }
 
 /// What one credited heartbeat changed on the learner.
