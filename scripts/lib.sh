@@ -44,3 +44,12 @@ wait_for_url() {
   done
   return 1
 }
+
+# build_site [cargo-leptos options, e.g. --release]: builds the server and
+# the browser's WebAssembly split per page (`--split`: each page's code is a
+# chunk loaded when that page is first shown), then mends the split build's
+# JS glue (see scripts/split-fixup.py).
+build_site() {
+  cargo leptos build --split "$@"
+  python3 "$ROOT/scripts/split-fixup.py" "$ROOT/target/site/pkg/foothold.js"
+}

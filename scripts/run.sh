@@ -11,7 +11,7 @@ NEED_CHROMIUM=0 bash scripts/setup.sh
 
 PROFILE="${FOOTHOLD_PROFILE:-release}"
 step "building Foothold ($PROFILE)"
-if [ "$PROFILE" = release ]; then cargo leptos build --release; else cargo leptos build; fi
+if [ "$PROFILE" = release ]; then build_site --release; else build_site; fi
 BIN="target/$PROFILE/foothold"
 [ -x "$BIN" ] || die "the build did not produce $BIN"
 

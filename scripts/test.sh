@@ -21,9 +21,9 @@ cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --featu
 step "unit and integration tests (real FerretDB)"
 cargo test --features ssr
 
-step "building the site (cargo leptos build)"
+step "building the site (cargo leptos build --split)"
 # `cargo leptos end-to-end` exits 0 when its build fails, so build and check here.
-cargo leptos build
+build_site
 
 step "end-to-end tests (Playwright + Chromium)"
 WORK="$(mktemp -d)"

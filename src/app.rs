@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::layout::{SiteFooter, SiteHeader};
 use crate::pages::{
@@ -66,40 +66,95 @@ pub fn App() -> impl IntoView {
                 <SiteHeader />
                 <main id="main" class="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
                     <Routes fallback=NotFound>
-                        <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                        <Route path=path!("/catalog") view=CatalogPage ssr=SsrMode::Async />
-                        <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async />
-                        <Route path=path!("/achievements") view=AchievementsPage ssr=SsrMode::Async />
-                        <Route path=path!("/leaderboard") view=LeaderboardPage ssr=SsrMode::Async />
-                        <Route path=path!("/phases/:id") view=PhasePage ssr=SsrMode::Async />
-                        <Route path=path!("/modules/:id") view=ModulePage ssr=SsrMode::Async />
-                        <Route path=path!("/learn/:module_id/:content_id") view=PlayerPage ssr=SsrMode::Async />
-                        <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async />
-                        <Route path=path!("/certificates/:certificate_id") view=CertificatePage ssr=SsrMode::Async />
-                        <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/catalog") view=AdminCatalogPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/phases/:id") view=PhaseEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/modules/:id") view=ModuleEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/modules/:id/content") view=ModuleContentPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/content/:id") view=ContentEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/transfer") view=AdminTransferPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/achievements") view=AdminAchievementsPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/achievements/:id") view=AchievementEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async />
-                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                        <Route path=path!("/login/two-factor") view=TwoFactorLoginPage ssr=SsrMode::Async />
-                        <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
-                        <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async />
-                        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
-                        <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/catalog") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/achievements") view={Lazy::<AchievementsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/leaderboard") view={Lazy::<LeaderboardRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/phases/:id") view={Lazy::<PhaseRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/modules/:id") view={Lazy::<ModuleRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/learn/:module_id/:content_id") view={Lazy::<PlayerRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/u/:username") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/certificates/:certificate_id") view={Lazy::<CertificateRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/catalog") view={Lazy::<AdminCatalogRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/phases/:id") view={Lazy::<PhaseEditorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/modules/:id") view={Lazy::<ModuleEditorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/modules/:id/content") view={Lazy::<ModuleContentRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/content/:id") view={Lazy::<ContentEditorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view={Lazy::<AdminAuditRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/transfer") view={Lazy::<AdminTransferRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/achievements") view={Lazy::<AdminAchievementsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/achievements/:id") view={Lazy::<AchievementEditorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/users/:id") view={Lazy::<AdminUserRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/login/two-factor") view={Lazy::<TwoFactorLoginRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/reset-password/:token") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </main>
                 <SiteFooter />
             </div>
         </Router>
     }
+}
+
+/// Declares each page as a lazy route: with `cargo leptos build --split`
+/// its code goes into a WebAssembly chunk of its own, which the browser
+/// loads when it first shows that page (while the page's data loads), so
+/// the first load carries the shell and one page instead of every page.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("The route of [`", stringify!($page), "`], loaded on first use.")]
+            pub struct $route;
+
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(_this: Self) -> AnyView {
+                    view! { <$page /> }.into_any()
+                }
+            }
+        )*
+    };
+}
+
+lazy_pages! {
+    HomeRoute => HomePage,
+    CatalogRoute => CatalogPage,
+    DashboardRoute => DashboardPage,
+    AchievementsRoute => AchievementsPage,
+    LeaderboardRoute => LeaderboardPage,
+    PhaseRoute => PhasePage,
+    ModuleRoute => ModulePage,
+    PlayerRoute => PlayerPage,
+    ProfileRoute => ProfilePage,
+    CertificateRoute => CertificatePage,
+    AdminRoute => AdminPage,
+    AdminCatalogRoute => AdminCatalogPage,
+    PhaseEditorRoute => PhaseEditorPage,
+    ModuleEditorRoute => ModuleEditorPage,
+    ModuleContentRoute => ModuleContentPage,
+    ContentEditorRoute => ContentEditorPage,
+    AdminAuditRoute => AdminAuditPage,
+    AdminUsersRoute => AdminUsersPage,
+    AdminTransferRoute => AdminTransferPage,
+    AdminAchievementsRoute => AdminAchievementsPage,
+    AchievementEditorRoute => AchievementEditorPage,
+    AdminUserRoute => AdminUserPage,
+    LoginRoute => LoginPage,
+    TwoFactorLoginRoute => TwoFactorLoginPage,
+    RegisterRoute => RegisterPage,
+    SettingsRoute => SettingsPage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ResetPasswordRoute => ResetPasswordPage,
 }
 
 /// Marks `<body data-hydrated="true">` once the WebAssembly has taken over;

@@ -42,5 +42,6 @@ pub mod timezone;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes: hydration waits for the chunk of the page being shown.
+    leptos::mount::hydrate_lazy(app::App);
 }

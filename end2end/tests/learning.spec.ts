@@ -193,6 +193,8 @@ test('a learner enrolls, resumes a video, reads with a bookmark, solves labs and
 test('content stays locked until the items before it are completed, and says what unlocks it', async ({ page }) => {
   await register(page, uniqueName('gated'));
   await page.getByRole('link', { name: MODULE }).click();
+  // The module page's code loads on first use: wait for the navigation itself.
+  await expect(page).toHaveURL(/\/modules\/[0-9a-f]{24}$/);
   await hydrated(page);
   const moduleId = new URL(page.url()).pathname.split('/')[2];
   const lastId = await page.getByTestId('syllabus-item').last().getAttribute('data-id');
