@@ -12,21 +12,12 @@ use mongodb::bson::{Bson, DateTime, Document, doc};
 
 use super::collections::{ACHIEVEMENTS, CONTENTS, MODULES, USERS};
 use super::error::RepoError;
-use super::number;
 use super::user::Stats;
+use super::{number, projected};
 use crate::domain::calendar::day_of;
 use crate::domain::points::{self, Completion};
 use crate::domain::streak::{self, Streak};
 use crate::model::{ContentType, Difficulty};
-
-async fn docs(
-    db: &Database,
-    collection: &str,
-    filter: Document,
-    projection: Document,
-) -> Result<Vec<Document>, RepoError> {
-    Ok(super::projected(db, collection, filter, projection).await?)
-}
 
 fn ids(list: &[Document], field: &str) -> Vec<ObjectId> {
     list.iter().filter_map(|d| d.get_object_id(field).ok()).collect()
@@ -44,7 +35,7 @@ pub struct Derived {
 
 /// The learner's time zone (UTC when unset).
 async fn time_zone(db: &Database, user: ObjectId) -> Result<String, RepoError> {
-    let found = docs(db, USERS, doc! { "_id": user }, doc! { "preferences.timeZone": 1 }).await?;
+    let found = projected(db, USERS, doc! { "_id": user }, doc! { "preferences.timeZone": 1 }).await?;
     Ok(found
         .first()
         .and_then(|u| u.get_document("preferences").ok())
@@ -89,7 +80,7 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError
     let contents: HashMap<ObjectId, (ContentType, Difficulty)> = if content_ids.is_empty() {
         HashMap::new()
     } else {
-        docs(db, CONTENTS, doc! { "_id": { "$in": content_ids } }, doc! { "type": 1, "difficulty": 1 })
+        projected(db, CONTENTS, doc! { "_id": { "$in": content_ids } }, doc! { "type": 1, "difficulty": 1 })
             .await?
             .iter()
             .filter_map(|c| {
@@ -122,7 +113,7 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError
     stats.courses_completed = i32::try_from(finished.len()).unwrap_or(i32::MAX);
     let module_ids: Vec<ObjectId> = finished.iter().map(|e| e.module).collect();
     if !module_ids.is_empty() {
-        for m in docs(db, MODULES, doc! { "_id": { "$in": module_ids } }, doc! { "difficulty": 1 }).await? {
+        for m in projected(db, MODULES, doc! { "_id": { "$in": module_ids } }, doc! { "difficulty": 1 }).await? {
             if let Some(d) = m.get_str("difficulty").ok().and_then(Difficulty::parse) {
                 total += points::module_points(d);
             }
@@ -131,8 +122,8 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError
     let awards: Vec<Document> = super::keys::awards(db, user).await?;
     let achievement_ids = ids(&awards, "achievement");
     if !achievement_ids.is_empty() {
-        for a in
-            docs(db, ACHIEVEMENTS, doc! { "_id": { "$in": achievement_ids } }, doc! { "rewards.points": 1 }).await?
+        for a in projected(db, ACHIEVEMENTS, doc! { "_id": { "$in": achievement_ids } }, doc! { "rewards.points": 1 })
+            .await?
         {
             total += number(&a, "rewards.points").unwrap_or(0.0).max(0.0) as i64;
         }
@@ -148,7 +139,8 @@ pub async fn compute(db: &Database, user: ObjectId) -> Result<Derived, RepoError
 pub async fn refresh(db: &Database, user: ObjectId) -> Result<Derived, RepoError> {
     let mut derived = compute(db, user).await?;
     // The longest streak only grows: sessions older than the newest 50 per item are not kept.
-    let stored = docs(db, USERS, doc! { "_id": user }, doc! { "longestStreak": 1, "stats.totalPoints": 1 }).await?;
+    let stored =
+        projected(db, USERS, doc! { "_id": user }, doc! { "longestStreak": 1, "stats.totalPoints": 1 }).await?;
     let stored_longest = stored.first().and_then(|u| number(u, "longestStreak")).unwrap_or(0.0) as i32;
     derived.points_before = stored.first().and_then(|u| number(u, "stats.totalPoints")).unwrap_or(0.0) as i64;
     let stats = &derived.stats;
@@ -221,7 +213,7 @@ impl StudyRecord {
             "lastActivityDate": 1,
             "preferences.timeZone": 1,
         };
-        let u = docs(db, USERS, doc! { "_id": user }, projection)
+        let u = projected(db, USERS, doc! { "_id": user }, projection)
             .await?
             .into_iter()
             .next()
@@ -274,7 +266,7 @@ pub async fn add_study(
 
 /// Recomputes every learner's stats (the `foothold rebuild-stats` command); returns how many.
 pub async fn rebuild_all(db: &Database) -> Result<usize, RepoError> {
-    let users = docs(db, USERS, doc! {}, doc! { "_id": 1 }).await?;
+    let users = projected(db, USERS, doc! {}, doc! { "_id": 1 }).await?;
     let mut count = 0;
     for id in ids(&users, "_id") {
         let _guard = super::learning::lock_learner(id).await;
