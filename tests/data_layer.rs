@@ -632,3 +632,38 @@ async fn reads_updates_and_virtual_counts() {
     assert_eq!(module::enrollment_count(&db, m).await.unwrap(), 1);
     assert_eq!(content::progress_count(&db, c.id).await.unwrap(), 1);
 }
+
+/// `keys::fetch` reads a list of ids with one `$in` per 1,000, which
+/// Foothold's FerretDB patch answers from the `_id` index; the answer keeps
+/// the order asked and skips ids nobody has.
+#[tokio::test]
+async fn id_lists_are_read_from_the_id_index_in_the_order_asked() {
+    let (_config, db) = support::fresh_database().await;
+    let coll = db.collection::<Document>("id_lists");
+    let ids: Vec<ObjectId> = (0..1_200).map(|_| ObjectId::new()).collect();
+    let docs: Vec<Document> = ids.iter().enumerate().map(|(n, id)| doc! { "_id": id, "n": n as i64 }).collect();
+    coll.insert_many(docs).await.unwrap();
+
+    let mut asked: Vec<ObjectId> = ids.iter().rev().copied().collect();
+    asked.insert(600, ObjectId::new());
+    let found: Vec<Document> = foothold::db::keys::fetch(&db, "id_lists", &asked).await.unwrap();
+    let got: Vec<ObjectId> = found.iter().map(|d| d.get_object_id("_id").unwrap()).collect();
+    let expected: Vec<ObjectId> = ids.iter().rev().copied().collect();
+    assert_eq!(got, expected, "every id once, in the order asked, across two reads");
+    assert_eq!(found[0].get_i64("n").unwrap(), 1_199);
+
+    let plan = |filter: Document| {
+        let db = db.clone();
+        async move {
+            let out = db.run_command(doc! { "explain": { "find": "id_lists", "filter": filter } }).await.unwrap();
+            (out.get_bool("filterPushdown").unwrap(), format!("{:?}", out.get_document("queryPlanner").unwrap()))
+        }
+    };
+    let some: Vec<ObjectId> = ids[..3].to_vec();
+    let (pushed, planner) = plan(doc! { "_id": { "$in": &some } }).await;
+    assert!(pushed && planner.contains("USING INDEX"), "a list of ids is read from the index: {planner}");
+    let (pushed, planner) = plan(doc! { "_id": ids[0] }).await;
+    assert!(pushed && planner.contains("USING INDEX"), "one id is read from the index: {planner}");
+    let (pushed, _) = plan(doc! { "_id": { "$in": [ids[0], 7] } }).await;
+    assert!(!pushed, "a list with other types is left to FerretDB's filter");
+}

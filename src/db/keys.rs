@@ -14,13 +14,14 @@
 //! collection, and only with Foothold's patch (`db/ferretdb/patches`): the
 //! upstream `_id` index is on `->"_id"` while its queries filter on
 //! `->'$._id'`, so SQLite never used it (the last of 100,000 records: 0.9 s
-//! to find; patched: 0.8 ms). A learner's lists are read as one `_id` lookup
-//! per key, run together.
+//! to find; patched: 0.8 ms). A learner's documents are read as one
+//! `{_id: {$in: [...]}}` per list, which a second patch answers from the
+//! same index (see [`fetch`]).
 //!
 //! A learner's award of an achievement is keyed the same way ([`award_id`]):
 //! there are dozens of achievements and, in a large school, hundreds of
-//! thousands of awards, so a learner's awards are one lookup per
-//! achievement ([`awards`]) rather than a read of every award (about 25 ms
+//! thousands of awards, so a learner's awards are read by the `_id`s of
+//! every achievement ([`awards`]) rather than a read of every award (about 25 ms
 //! per 1,000 awards on FerretDB/SQLite, and the badge count, the dashboard
 //! and every points recomputation read them).
 //!
@@ -30,10 +31,9 @@
 use std::collections::HashMap;
 
 use futures::TryStreamExt;
-use futures::future::try_join_all;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{Bson, Document, doc};
+use mongodb::bson::{Bson, Document, RawDocumentBuf, doc};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -112,19 +112,35 @@ pub async fn list(db: &Database, user: ObjectId, list: List) -> Result<Vec<Objec
     Ok(keys.get_array(list.field()).map(|a| a.iter().filter_map(Bson::as_object_id).collect()).unwrap_or_default())
 }
 
+/// The longest `_id` list read by one command; FerretDB's patch answers a
+/// list up to 1,000 long from the `_id` index.
+const IDS_PER_READ: usize = 1000;
+
 /// The documents of `collection` with these ids, in the same order, skipping
-/// missing ones: one `_id` lookup each, run together.
+/// missing ones: one `{_id: {$in: ids}}` read per [`IDS_PER_READ`] ids, each
+/// answered from the `_id` index (`db/ferretdb/patches`) in one round trip.
 pub async fn fetch<T>(db: &Database, collection: &str, ids: &[ObjectId]) -> Result<Vec<T>, RepoError>
 where
     T: DeserializeOwned + Send + Sync,
 {
-    let coll = db.collection::<T>(collection);
-    let found = try_join_all(ids.iter().map(|id| {
-        let coll = &coll;
-        async move { coll.find_one(doc! { "_id": id }).await }
-    }))
-    .await?;
-    Ok(found.into_iter().flatten().collect())
+    let coll = db.collection::<RawDocumentBuf>(collection);
+    let mut by_id: HashMap<ObjectId, RawDocumentBuf> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_READ) {
+        // One batch holds the whole answer, so no getMore follows.
+        let batch = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
+        let mut cursor = coll.find(doc! { "_id": { "$in": chunk } }).batch_size(batch).await?;
+        while let Some(raw) = cursor.try_next().await? {
+            if let Ok(id) = raw.get_object_id("_id") {
+                by_id.insert(id, raw);
+            }
+        }
+    }
+    ids.iter()
+        .filter_map(|id| by_id.get(id))
+        .map(|raw| {
+            mongodb::bson::from_slice(raw.as_bytes()).map_err(|e| RepoError::Decode(format!("{collection}: {e}")))
+        })
+        .collect()
 }
 
 /// Every enrollment of a learner.
@@ -150,8 +166,8 @@ where
     fetch(db, PROGRESS, &ids).await
 }
 
-/// Every award of a learner (in no particular order): one `_id` lookup per
-/// achievement, inactive ones included, run together. The achievements are
+/// Every award of a learner (in no particular order): read by the award
+/// `_id`s of every achievement, inactive ones included. The achievements are
 /// read afresh (a few dozen documents), so an award of one created a moment
 /// ago is never missed.
 pub async fn awards<T>(db: &Database, user: ObjectId) -> Result<Vec<T>, RepoError>
