@@ -106,7 +106,7 @@ pub fn router_with_mailer(
         .route("/readyz", get(readyz))
         .route("/certificates/{id}/{file}", get(crate::api::certificates::download))
         .route("/admin/catalog.json", get(crate::api::transfer::download))
-        .leptos_routes_with_context(&state, routes, || {}, {
+        .leptos_routes_with_context(&state, routes, || provide_context(crate::auth::session::RenderUser::default()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })

@@ -12,7 +12,7 @@ use mongodb::bson::{DateTime, Document, doc};
 use serde_json::{Value, json};
 use support::{Browser, TestApp};
 
-use foothold::db::collections::{CONTENTS, ENROLLMENTS, MODULES, PROGRESS, USERS};
+use foothold::db::collections::{ACHIEVEMENTS, CONTENTS, ENROLLMENTS, MODULES, PROGRESS, USERS};
 
 const PASSWORD: &str = "correct horse battery staple";
 const LINUX: &str = "Linux Command Line for Defenders";
@@ -917,6 +917,35 @@ async fn points_levels_and_stats_follow_completions_and_rebuild_to_the_same_numb
     assert_eq!(num(&rebuilt, "coursesCompleted"), 1.0);
     let exact = num(&rebuilt, "totalStudyTime");
     assert!((exact - minutes).abs() < 0.05 || exact > minutes, "study minutes rebuilt from progress: {exact}");
+}
+
+/// A page render reads the signed-in learner once, although the shell, the
+/// navigation's badge count and the dashboard each ask who is signed in
+/// (a server function, which may write, reads them afresh), and the
+/// achievements shown beside the awards come from the cache.
+#[tokio::test]
+async fn a_page_render_reads_the_signed_in_learner_once() {
+    let (app, commands) = support::spawn_app_watched().await;
+    let ada = Browser::new(&app.base_url);
+    ada.register("ada_once", "correct horse battery").await;
+    let reads = |commands: &support::Commands, of: &str| {
+        commands.lock().unwrap().iter().filter(|(name, coll)| name == "find" && coll == of).count()
+    };
+    let user_reads = |commands: &support::Commands| reads(commands, USERS);
+    for round in 0..2 {
+        commands.lock().unwrap().clear();
+        let page = ada.http.get(format!("{}/dashboard", app.base_url)).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("ada_once"), "the page is the learner's");
+        assert_eq!(user_reads(&commands), 1, "one read of the learner per page");
+        if round == 1 {
+            assert_eq!(reads(&commands, ACHIEVEMENTS), 0, "the achievements beside the awards are cached");
+        }
+    }
+    commands.lock().unwrap().clear();
+    let (status, _) = ada.call("/api/dashboard", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(user_reads(&commands), 1);
 }
 
 #[tokio::test]

@@ -30,8 +30,25 @@ pub async fn request_session() -> Result<Session, AppError> {
     })
 }
 
+/// The signed-in user of a page render, read once: the shell, the
+/// navigation's badge and the page's own data each ask for it (three reads
+/// of the same user per dashboard). Provided for every request; used only
+/// by GET and HEAD, which change nothing, so a write in a server function
+/// is always followed by a fresh read.
+#[derive(Clone, Default)]
+pub struct RenderUser(std::sync::Arc<tokio::sync::OnceCell<Option<User>>>);
+
 /// The signed-in user of the request being served, if any (see [`current_user`]).
 pub async fn request_user() -> Result<Option<User>, AppError> {
+    let reads_only = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .is_some_and(|parts| parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD);
+    match leptos::prelude::use_context::<RenderUser>().filter(|_| reads_only) {
+        Some(memo) => memo.0.get_or_try_init(read_request_user).await.cloned(),
+        None => read_request_user().await,
+    }
+}
+
+async fn read_request_user() -> Result<Option<User>, AppError> {
     let state = crate::server::state()?;
     let session = request_session().await?;
     let max_age = i64::try_from(state.session_max.as_millis()).unwrap_or(i64::MAX);

@@ -224,6 +224,7 @@ pub async fn build(
 pub async fn create(db: &Database, input: &AchievementInput) -> Result<Achievement, RepoError> {
     let achievement = build(db, ObjectId::new(), input, DateTime::now(), AchievementMetadata::default()).await?;
     db.collection::<Achievement>(ACHIEVEMENTS).insert_one(&achievement).await?;
+    super::cache::catalog_changed(db);
     Ok(achievement)
 }
 
@@ -232,6 +233,7 @@ pub async fn update(db: &Database, id: ObjectId, input: &AchievementInput) -> Re
     let existing = get(db, id).await?.ok_or(RepoError::NotFound("Achievement"))?;
     let achievement = build(db, id, input, existing.created_at, existing.metadata).await?;
     db.collection::<Achievement>(ACHIEVEMENTS).replace_one(doc! { "_id": id }, &achievement).await?;
+    super::cache::catalog_changed(db);
     counters::refresh_achievement(db, id).await?;
     Ok(achievement)
 }
@@ -244,7 +246,16 @@ pub async fn set_active(db: &Database, id: ObjectId, active: bool) -> Result<(),
     if result.matched_count == 0 {
         return Err(RepoError::NotFound("Achievement"));
     }
+    super::cache::catalog_changed(db);
     Ok(())
+}
+
+/// Every achievement (inactive ones too) in display order, as read within
+/// [`super::cache::TTL`], for showing awards: the dashboard and the
+/// navigation's badge count read them on every page. Their earn counters
+/// may lag; writes here drop the copy at once.
+async fn all_cached(db: &Database) -> Result<std::sync::Arc<Vec<Achievement>>, RepoError> {
+    super::cache::get_or_load(db, ACHIEVEMENTS.to_string(), list_all(db)).await
 }
 
 /// Every achievement (inactive ones too) in display order.
@@ -421,7 +432,7 @@ pub async fn earned(
     limit: i64,
 ) -> Result<Vec<(UserAchievement, Achievement)>, RepoError> {
     // One read of the achievements serves both the awards' ids and their details.
-    let achievements = list_all(db).await?;
+    let achievements = all_cached(db).await?;
     let ids: Vec<ObjectId> = achievements.iter().map(|a| a.id).collect();
     let mut awards: Vec<UserAchievement> = super::keys::awards_among(db, user, &ids).await?;
     newest_first(&mut awards);
@@ -438,5 +449,7 @@ pub async fn earned(
 
 /// Unread awards of a learner (the badge count).
 pub async fn unviewed_count(db: &Database, user: ObjectId) -> Result<u64, RepoError> {
-    Ok(awards_of(db, user).await?.iter().filter(|a| !a.is_viewed).count() as u64)
+    let ids: Vec<ObjectId> = all_cached(db).await?.iter().map(|a| a.id).collect();
+    let awards: Vec<UserAchievement> = super::keys::awards_among(db, user, &ids).await?;
+    Ok(awards.iter().filter(|a| !a.is_viewed).count() as u64)
 }

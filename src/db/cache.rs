@@ -1,6 +1,7 @@
 //! A short-lived in-process cache of reads that on FerretDB/SQLite read a
 //! whole collection each time: a module's items (74 ms among 1,000 items),
-//! the published catalog, and the leaderboards (1 s among 10,000 learners).
+//! the published catalog, the achievements shown beside a learner's awards,
+//! and the leaderboards (1 s among 10,000 learners).
 //!
 //! Every catalog write in this process calls [`catalog_changed`], which
 //! drops the database's entries at once; [`TTL`] (plus the time of one

@@ -136,7 +136,36 @@ pub async fn spawn_app_with_mail() -> (TestApp, foothold::auth::mailer::MemoryMa
 
 /// Like [`spawn_app_with_mail`], with the configuration changed by `edit` first.
 pub async fn spawn_app_configured(edit: impl FnOnce(&mut Config)) -> (TestApp, foothold::auth::mailer::MemoryMailer) {
-    let (mut config, db) = fresh_database().await;
+    let (config, db) = fresh_database().await;
+    serve(config, db, edit).await
+}
+
+/// The commands a client sent, as (command name, collection), in order.
+pub type Commands = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// The real router on a database whose client records every command it
+/// sends, for tests of how many reads a request costs.
+pub async fn spawn_app_watched() -> (TestApp, Commands) {
+    let config = test_config(&unique_database());
+    let commands = Commands::default();
+    let seen = commands.clone();
+    let mut options = mongodb::options::ClientOptions::parse(&config.mongodb_uri).await.expect("parse the test URI");
+    options.command_event_handler = Some(mongodb::event::EventHandler::callback(move |event| {
+        if let mongodb::event::command::CommandEvent::Started(started) = event {
+            let collection = started.command.get_str(&started.command_name).unwrap_or_default().to_string();
+            seen.lock().expect("command list").push((started.command_name, collection));
+        }
+    }));
+    let db = mongodb::Client::with_options(options).expect("a client").database(&config.database);
+    foothold::db::indexes::ensure_indexes(&db).await.expect("create indexes");
+    (serve(config, db, |_| {}).await.0, commands)
+}
+
+async fn serve(
+    mut config: Config,
+    db: Database,
+    edit: impl FnOnce(&mut Config),
+) -> (TestApp, foothold::auth::mailer::MemoryMailer) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let addr = listener.local_addr().expect("local address");
     // Links the app writes (mail, certificates) point at where it really listens.
