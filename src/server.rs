@@ -111,6 +111,7 @@ pub fn router_with_mailer(
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(crate::finish_pages::layer))
         .layer(sessions)
         // Before the session layer, which reads the database.
         .layer(axum::middleware::from_fn_with_state(health, crate::db::health::refuse_while_down))
