@@ -17,11 +17,12 @@
 //! 10-s round.
 //!
 //! So [`layer`] runs each GET in a task of its own, and whatever a client
-//! leaves unread — the whole response, or the rest of its body — is read
-//! to the end in the background (at most [`FINISH_WITHIN`]), which lets
-//! leptos clean the render up as it does for every completed page. The
-//! work was already started; finishing it costs what a completed request
-//! costs.
+//! leaves unread of an HTML page — the whole response, or the rest of its
+//! body — is read to the end in the background (at most [`FINISH_WITHIN`]),
+//! which lets leptos clean the render up as it does for every completed
+//! page. The work was already started; finishing it costs what a completed
+//! request costs. Other answers (a video cut off mid-way, a PDF) are
+//! dropped as before: reading the rest of a file would be waste.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -44,21 +45,47 @@ pub async fn layer(request: Request, next: Next) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
-    let (answer, answered) = tokio::sync::oneshot::channel();
+    let (mut answer, answered) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
-        let response = next.run(request).await;
-        // The client went away before the answer: read it anyway.
-        if let Err(response) = answer.send(response) {
+        let run = next.run(request);
+        tokio::pin!(run);
+        // A page is given FINISH_WITHIN once its client has gone.
+        let response = tokio::select! {
+            response = &mut run => response,
+            () = async {
+                answer.closed().await;
+                tokio::time::sleep(FINISH_WITHIN).await;
+            } => {
+                tracing::warn!("a page nobody waits for did not finish within {} s", FINISH_WITHIN.as_secs());
+                return;
+            }
+        };
+        // The client went away before the answer: read a page anyway.
+        if let Err(response) = answer.send(response)
+            && is_page(&response)
+        {
             finish(response.into_body()).await;
         }
     });
     match answered.await {
-        Ok(response) => response.map(|body| Body::new(Finished { body: Some(body), ended: false })),
+        Ok(response) if is_page(&response) => {
+            response.map(|body| Body::new(Finished { body: Some(body), ended: false }))
+        }
+        Ok(response) => response,
         Err(_) => {
             tracing::error!("a page's task ended without an answer");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// Whether `response` is an HTML page (what leptos renders).
+fn is_page(response: &Response) -> bool {
+    response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
 }
 
 /// Reads `body` to its end, for at most [`FINISH_WITHIN`].
@@ -121,9 +148,11 @@ mod tests {
 
     use super::*;
 
+    const PAGE: &str = "text/html; charset=utf-8";
+
     /// A page as leptos streams it: a first chunk at once, the rest later,
     /// and its clean-up as the stream's last item.
-    fn app(cleaned: Arc<AtomicBool>, with_layer: bool) -> Router {
+    fn app(cleaned: Arc<AtomicBool>, with_layer: bool, content_type: &'static str) -> Router {
         let page = move || {
             let cleaned = cleaned.clone();
             async move {
@@ -136,7 +165,10 @@ mod tests {
                     cleaned.store(true, Ordering::SeqCst);
                     Ok(Bytes::new())
                 });
-                Body::from_stream(first.chain(rest).chain(clean_up))
+                (
+                    [(axum::http::header::CONTENT_TYPE, content_type)],
+                    Body::from_stream(first.chain(rest).chain(clean_up)),
+                )
             }
         };
         let app = Router::new().route("/", get(page));
@@ -155,19 +187,26 @@ mod tests {
     #[tokio::test]
     async fn a_page_whose_client_went_away_is_rendered_to_its_end() {
         let cleaned = Arc::new(AtomicBool::new(false));
-        read_a_little(app(cleaned.clone(), false)).await;
+        read_a_little(app(cleaned.clone(), false, PAGE)).await;
         assert!(!cleaned.load(Ordering::SeqCst), "without the layer the page stops where its client did");
 
         let cleaned = Arc::new(AtomicBool::new(false));
-        read_a_little(app(cleaned.clone(), true)).await;
+        read_a_little(app(cleaned.clone(), true, PAGE)).await;
         assert!(cleaned.load(Ordering::SeqCst), "the rest of the page was read in the background");
+    }
+
+    #[tokio::test]
+    async fn a_file_whose_client_went_away_is_not_read_further() {
+        let cleaned = Arc::new(AtomicBool::new(false));
+        read_a_little(app(cleaned.clone(), true, "video/webm")).await;
+        assert!(!cleaned.load(Ordering::SeqCst));
     }
 
     #[tokio::test]
     async fn a_page_read_to_the_end_is_served_as_it_was() {
         let cleaned = Arc::new(AtomicBool::new(false));
         let response =
-            app(cleaned.clone(), true).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+            app(cleaned.clone(), true, PAGE).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
         assert_eq!(body, "<html></html>");

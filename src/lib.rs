@@ -25,11 +25,11 @@ pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod finish_pages;
+#[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
-#[cfg(feature = "ssr")]
-pub mod finish_pages;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
