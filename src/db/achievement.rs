@@ -250,12 +250,19 @@ pub async fn set_active(db: &Database, id: ObjectId, active: bool) -> Result<(),
     Ok(())
 }
 
-/// Every achievement (inactive ones too) in display order, as read within
-/// [`super::cache::TTL`], for showing awards: the dashboard and the
-/// navigation's badge count read them on every page. Their earn counters
-/// may lag; writes here drop the copy at once.
-async fn all_cached(db: &Database) -> Result<std::sync::Arc<Vec<Achievement>>, RepoError> {
-    super::cache::get_or_load(db, ACHIEVEMENTS.to_string(), list_all(db)).await
+/// A learner's awards (in no particular order) with every achievement
+/// (inactive ones too), for showing them: the achievements as read within
+/// [`super::cache::TTL`], since the dashboard and the navigation's badge
+/// count read them on every page. Their earn counters may lag; writes here
+/// drop the copy at once.
+async fn shown_awards(
+    db: &Database,
+    user: ObjectId,
+) -> Result<(std::sync::Arc<Vec<Achievement>>, Vec<UserAchievement>), RepoError> {
+    let achievements = super::cache::get_or_load(db, ACHIEVEMENTS.to_string(), list_all(db)).await?;
+    let ids: Vec<ObjectId> = achievements.iter().map(|a| a.id).collect();
+    let awards = super::keys::awards_among(db, user, &ids).await?;
+    Ok((achievements, awards))
 }
 
 /// Every achievement (inactive ones too) in display order.
@@ -432,9 +439,7 @@ pub async fn earned(
     limit: i64,
 ) -> Result<Vec<(UserAchievement, Achievement)>, RepoError> {
     // One read of the achievements serves both the awards' ids and their details.
-    let achievements = all_cached(db).await?;
-    let ids: Vec<ObjectId> = achievements.iter().map(|a| a.id).collect();
-    let mut awards: Vec<UserAchievement> = super::keys::awards_among(db, user, &ids).await?;
+    let (achievements, mut awards) = shown_awards(db, user).await?;
     newest_first(&mut awards);
     awards.retain(|a| a.is_shared || !shared_only);
     awards.truncate(usize::try_from(limit).unwrap_or(0));
@@ -449,7 +454,6 @@ pub async fn earned(
 
 /// Unread awards of a learner (the badge count).
 pub async fn unviewed_count(db: &Database, user: ObjectId) -> Result<u64, RepoError> {
-    let ids: Vec<ObjectId> = all_cached(db).await?.iter().map(|a| a.id).collect();
-    let awards: Vec<UserAchievement> = super::keys::awards_among(db, user, &ids).await?;
+    let (_, awards) = shown_awards(db, user).await?;
     Ok(awards.iter().filter(|a| !a.is_viewed).count() as u64)
 }
