@@ -8,7 +8,7 @@
 //! names its seed, path and body, and `FOOTHOLD_FUZZ_SEED` and
 //! `FOOTHOLD_FUZZ_CASES` replay or widen a run.
 
-mod support;
+use crate::support;
 
 use foothold::seed::synthetic::Rng;
 use mongodb::bson::{Document, doc};

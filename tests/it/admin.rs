@@ -1,7 +1,7 @@
 //! Roles and administrator approval; every admin server function refuses
 //! anyone but an active administrator.
 
-mod support;
+use crate::support;
 
 use mongodb::bson::{Document, doc};
 use support::Browser;

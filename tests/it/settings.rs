@@ -2,7 +2,7 @@
 //! rules, the theme cookie the page is rendered with, changing the password,
 //! and two-factor authentication from set-up to sign-in and back off.
 
-mod support;
+use crate::support;
 
 use mongodb::bson::{Document, doc};
 use reqwest::header::{LOCATION, SET_COOKIE};

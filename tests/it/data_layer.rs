@@ -1,7 +1,7 @@
 //! The repository functions against a real FerretDB: validation before any
 //! write, references, counters kept right, and their rebuild.
 
-mod support;
+use crate::support;
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;

@@ -1,7 +1,7 @@
 //! Sign-up, sign-in, sign-out, lockout and sessions over HTTP, as a browser
 //! without JavaScript would do them (form posts to the server functions).
 
-mod support;
+use crate::support;
 
 use mongodb::bson::{Document, doc};
 use reqwest::header::{ACCEPT, LOCATION, SET_COOKIE};

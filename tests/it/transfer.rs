@@ -3,7 +3,7 @@
 //! while nothing is written, module exports, dry runs, the admin server
 //! functions with their audit entries, and the `foothold export`/`import` commands.
 
-mod support;
+use crate::support;
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;

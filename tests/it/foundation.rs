@@ -1,6 +1,6 @@
 //! The skeleton end to end: database, indexes, health endpoints and the catalog page.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

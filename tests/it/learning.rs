@@ -4,7 +4,7 @@
 //! hints, bookmarks, ratings, module completion, and writes that stay exact
 //! under concurrent clients.
 
-mod support;
+use crate::support;
 
 use futures::future::join_all;
 use mongodb::bson::oid::ObjectId;

@@ -1,6 +1,6 @@
 //! The `foothold` binary itself: start-up errors and graceful shutdown.
 
-mod support;
+use crate::support;
 
 use std::io::Read;
 use std::process::{Command, Stdio};

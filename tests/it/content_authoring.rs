@@ -5,7 +5,7 @@
 //! have progress, module counters right after each change, and an audit
 //! entry for each.
 
-mod support;
+use crate::support;
 
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Document, doc};

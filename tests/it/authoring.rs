@@ -3,7 +3,7 @@
 //! activation, featuring, deletions that would orphan data refused, and an
 //! audit log entry for every change.
 
-mod support;
+use crate::support;
 
 use mongodb::bson::{Document, doc};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! itself when the database is back. Uses its own FerretDB (killed and
 //! restarted on the same files and port), not the shared one.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,5 @@
-//! Test harness: one real FerretDB per test binary, one database per test,
+//! Test harness: one real FerretDB for the test binary, one database per test,
 //! and the real router served on a free port.
-#![allow(dead_code)] // each test binary uses a different part of the harness
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! The MongoDB session store against a real FerretDB.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 

@@ -5,7 +5,7 @@
 //! truncate it past 64 MB (db/ferretdb/patches/wal-stays-bounded-under-load.patch);
 //! this test's own FerretDB, whose files it watches, does it past 8 MB.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
