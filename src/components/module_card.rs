@@ -25,31 +25,31 @@ pub fn ModuleCardView(module: ModuleCard) -> impl IntoView {
     let difficulty = module.difficulty;
     view! {
         <article
-            class="relative flex h-full flex-col gap-3 rounded-lg border border-line bg-surface p-4 shadow-sm transition hover:border-brand"
+            class="module-card"
             data-testid="module-card"
             data-difficulty=difficulty.as_str()
         >
             <div class="flex flex-wrap items-center gap-2 text-xs">
-                <span class="rounded-full border border-brand/40 px-2 py-0.5 font-mono uppercase tracking-wide text-brand">
+                <span class="card-level">
                     {difficulty.label()}
                 </span>
                 {module
                     .is_featured
                     .then(|| {
                         view! {
-                            <span class="rounded-full bg-brand px-2 py-0.5 font-semibold text-bg">
+                            <span class="card-featured">
                                 "Featured"
                             </span>
                         }
                     })}
             </div>
             <h3 class="text-lg font-semibold leading-snug">
-                <a href=format!("/modules/{}", module.id) class="hover:text-brand after:absolute after:inset-0">
+                <a href=format!("/modules/{}", module.id) class="card-link">
                     {module.title}
                 </a>
             </h3>
             {module.short_description.map(|d| view! { <p class="text-sm text-muted">{d}</p> })}
-            <dl class="mt-auto grid grid-cols-2 gap-2 text-xs text-muted">
+            <dl class="card-facts">
                 <div>
                     <dt class="sr-only">"Duration"</dt>
                     <dd>{duration.unwrap_or_else(|| "Self-paced".into())}</dd>
@@ -81,7 +81,7 @@ pub fn ModuleCardView(module: ModuleCard) -> impl IntoView {
                                 .into_iter()
                                 .map(|t| {
                                     view! {
-                                        <li class="rounded bg-surface-2 px-1.5 py-0.5 font-mono text-xs text-muted">
+                                        <li class="card-tag">
                                             {format!("#{t}")}
                                         </li>
                                     }

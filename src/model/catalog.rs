@@ -149,7 +149,9 @@ impl Catalog {
 
     fn distinct(&self, of: impl Fn(&ModuleCard) -> &Vec<String>) -> Vec<String> {
         let mut all: Vec<String> = self.phases.iter().flat_map(|p| p.modules.iter().flat_map(&of).cloned()).collect();
-        all.sort_by_key(|s| s.to_lowercase());
+        // One lowercase copy per entry, not two per comparison (hundreds of
+        // entries on every catalog render).
+        all.sort_by_cached_key(|s| s.to_lowercase());
         all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         all
     }
