@@ -51,4 +51,7 @@ target/debug/foothold serve >"$WORK/app.log" 2>&1 &
 APP_PID=$!
 wait_for_url "http://$FOOTHOLD_ADDR/readyz" 30 "$APP_PID" || { cat "$WORK/app.log" >&2; die "Foothold did not become ready"; }
 export BASE_URL="http://$FOOTHOLD_ADDR"
+# The built site is sent gzipped to a browser that accepts it (build_site's copies).
+curl -fsS -o /dev/null -D "$WORK/wasm.headers" -H 'Accept-Encoding: gzip' "$BASE_URL/pkg/foothold.wasm"
+grep -qi '^content-encoding: gzip' "$WORK/wasm.headers" || die "the wasm module was not sent gzipped: $(cat "$WORK/wasm.headers")"
 playwright test --config end2end/playwright.config.ts || { echo "--- server log ---" >&2; tail -n 50 "$WORK/app.log" >&2; exit 1; }

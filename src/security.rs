@@ -1,7 +1,7 @@
 //! HTTP hardening: cross-site request refusal and protective response headers.
 
 use axum::body::Body;
-use axum::http::header::{CACHE_CONTROL, COOKIE, HOST, ORIGIN};
+use axum::http::header::{CACHE_CONTROL, COOKIE, HOST, ORIGIN, VARY};
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -82,11 +82,17 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
 pub async fn protective_headers(request: Request<Body>, next: Next) -> Response {
     let personal = request.uri().path().starts_with("/api/")
         || request.headers().get_all(COOKIE).iter().any(|c| c.to_str().is_ok_and(|c| c.contains("foothold_session=")));
-    let is_asset = request.uri().path().starts_with("/pkg/") || request.uri().path().starts_with("/media/");
+    let is_site_file = request.uri().path().starts_with("/pkg/");
+    let is_asset = is_site_file || request.uri().path().starts_with("/media/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     for (name, value) in SECURITY_HEADERS {
         headers.entry(HeaderName::from_static(name)).or_insert(HeaderValue::from_static(value));
+    }
+    // The site's files are sent from their gzip copy to clients that accept
+    // it: a cache must keep the two answers apart.
+    if is_site_file && !headers.contains_key(VARY) {
+        headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
     }
     if personal && !is_asset {
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));

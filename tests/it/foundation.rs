@@ -126,6 +126,32 @@ async fn health_and_readiness_endpoints_answer() {
     assert_eq!(ready.text().await.unwrap(), "ready");
 }
 
+/// `build_site` writes a gzip copy beside each script, wasm module and style
+/// sheet; a browser that accepts gzip gets the copy, any other client the file.
+#[tokio::test]
+async fn site_files_are_sent_from_their_gzip_copy_to_clients_that_accept_it() {
+    let root = std::env::temp_dir().join(format!("foothold-site-{}", support::unique_database()));
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::write(root.join("pkg/app.js"), "console.log('plain');").unwrap();
+    std::fs::write(root.join("pkg/app.js.gz"), b"the gzip copy").unwrap();
+    let site_root = root.to_string_lossy().into_owned();
+    let (app, _) = support::spawn_app_configured(|c| c.site_root = site_root).await;
+    let url = format!("{}/pkg/app.js", app.base_url);
+
+    let zipped = app.http.get(&url).header("accept-encoding", "gzip, br").send().await.unwrap();
+    assert_eq!(zipped.status(), 200);
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    assert!(zipped.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    assert!(zipped.headers()["vary"].to_str().unwrap().to_ascii_lowercase().contains("accept-encoding"));
+    assert_eq!(zipped.bytes().await.unwrap().as_ref(), b"the gzip copy");
+
+    let plain = app.get("/pkg/app.js").await;
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), "console.log('plain');");
+    let _ = std::fs::remove_dir_all(root);
+}
+
 #[tokio::test]
 async fn unknown_pages_answer_404_with_a_way_back() {
     let app = support::spawn_app().await;
