@@ -58,11 +58,13 @@ build_site() {
   cargo leptos build --split "$@"
   python3 "$ROOT/scripts/split-fixup.py" "$ROOT/target/site/pkg/foothold.js"
   rm -f "$ROOT/target/site/pkg/__wasm_split_manifest.json"
-  # A gzip -9 copy beside each script, wasm module and style sheet, which the
-  # server sends to browsers that accept gzip (leptos_axum's file handler
-  # looks for FILE.gz): the first load measured gzipped is then what is sent.
-  # Old copies go first, so none outlives the file it was made from.
+  # A gzip -9 copy beside each script, wasm module and style sheet in pkg/,
+  # which the server sends to browsers that accept gzip (leptos_axum's file
+  # handler looks for FILE.gz; `security::protective_headers` marks /pkg/
+  # answers `Vary: Accept-Encoding`): the first load measured gzipped is then
+  # what is sent. Old copies go first, so none outlives the file it was made
+  # from.
   find "$ROOT/target/site" -type f -name '*.gz' -delete
-  find "$ROOT/target/site" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.svg' \) \
+  find "$ROOT/target/site/pkg" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) \
     -print0 | xargs -0 -r -P "$(nproc)" -n 64 gzip -9 -k -f
 }
