@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: formatting, clippy (server and browser builds), unit and
+# Runs every test: the Go tests of Foothold's FerretDB decoder patch,
+# formatting, clippy (server and browser builds), unit and
 # integration tests against a real FerretDB, then Playwright end-to-end tests
 # in Debian's Chromium against a freshly built Foothold. Installs what is
 # missing first. Exits non-zero as soon as any step fails.
@@ -8,6 +9,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 bash scripts/setup.sh
+
+step "FerretDB's patched document decoder against its original one (go test)"
+(cd target/ferretdb-src && CGO_ENABLED=0 go test ./internal/handler/sjson/)
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
