@@ -11,7 +11,9 @@ pub async fn get_catalog() -> Result<Catalog, AppError> {
     let state = crate::server::state()?;
     let mut catalog = crate::db::catalog::load(&state.db).await.map_err(|e| fail(e.into()))?;
     if let Some(user) = crate::auth::session::request_user().await? {
-        let enrollments = crate::db::enrollment::list_for_user(&state.db, user.id).await.map_err(|e| fail(e.into()))?;
+        let enrollments = crate::db::enrollment::list_for_user_in_existing_modules(&state.db, user.id)
+            .await
+            .map_err(|e| fail(e.into()))?;
         for module in catalog.phases.iter_mut().flat_map(|p| p.modules.iter_mut()) {
             module.progress = enrollments
                 .iter()

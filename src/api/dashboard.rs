@@ -60,7 +60,8 @@ mod ssr {
 
     pub async fn dashboard(db: &Database, user: User) -> Result<Dashboard, AppError> {
         let level = crate::domain::points::level_for(user.stats.total_points);
-        let enrollments = crate::db::enrollment::list_for_user(db, user.id).await?;
+        // Modules that no longer exist are not shown, so their enrollments need no read.
+        let enrollments = crate::db::enrollment::list_for_user_in_existing_modules(db, user.id).await?;
         // Titles from the cached modules the learner pages already read.
         let modules_by_id = crate::db::module::all_cached(db).await?;
         let module_title = |id: &ObjectId| modules_by_id.get(id).map(|m| m.title.clone());
@@ -201,8 +202,9 @@ mod ssr {
     }
 
     /// Active modules the learner has not joined and may start now, in
-    /// catalog order; `enrollments` are all of the learner's (the completed
-    /// ones open the gates, as in [`crate::db::gating::completed_modules`]).
+    /// catalog order; `enrollments` are the learner's in every module that
+    /// exists (the completed ones open the gates, as in
+    /// [`crate::db::gating::completed_modules`]; a gate names only modules that exist).
     async fn recommend(
         db: &Database,
         enrollments: &[crate::db::enrollment::Enrollment],

@@ -11,11 +11,14 @@ use super::content::Content;
 use super::error::RepoError;
 use super::module::Module;
 use crate::domain::gating::{self, Item, Need, Prerequisite};
+use crate::model::EnrollmentStatus;
 
 /// Modules the learner has completed (none for a visitor).
 pub async fn completed_modules(db: &Database, user: Option<ObjectId>) -> Result<HashSet<ObjectId>, RepoError> {
     let Some(user) = user else { return Ok(HashSet::new()) };
-    Ok(super::enrollment::completed_for_user(db, user).await?.iter().map(|e| e.module).collect())
+    // A gate names only modules that exist.
+    let enrollments = super::enrollment::list_for_user_in_existing_modules(db, user).await?;
+    Ok(enrollments.iter().filter(|e| e.status == EnrollmentStatus::Completed).map(|e| e.module).collect())
 }
 
 /// The prerequisites of a module and of its phase, and what is still needed.

@@ -938,6 +938,11 @@ async fn a_page_render_reads_the_signed_in_learner_once() {
         assert_eq!(page.status(), 200);
         assert!(page.text().await.unwrap().contains("ada_once"), "the page is the learner's");
         assert_eq!(user_reads(&commands), 1, "one read of the learner per page");
+        assert_eq!(
+            reads(&commands, foothold::db::keys::LEARNER_KEYS),
+            0,
+            "the enrollments are read by their derived ids, without the key list"
+        );
         if round == 1 {
             assert_eq!(reads(&commands, ACHIEVEMENTS), 0, "the achievements beside the awards are cached");
         }
