@@ -40,22 +40,15 @@ mod ssr {
     /// Days in the streak calendar (twelve weeks); the chart shows the last 30.
     const CALENDAR_DAYS: i64 = 84;
 
-    /// Every item's title and type, from the cached items of every module
-    /// (a read by a list of ids is a scan of the collection on FerretDB/SQLite).
-    struct Titles {
-        titles: HashMap<ObjectId, (String, ContentType)>,
-    }
-
-    impl Titles {
-        async fn load(db: &Database) -> Result<Titles, AppError> {
-            let items = crate::db::content::items_by_module(db).await?;
-            let titles = items.values().flatten().map(|c| (c.id, (c.title.clone(), c.kind))).collect();
-            Ok(Titles { titles })
-        }
-
-        fn get(&self, id: &ObjectId) -> Option<&(String, ContentType)> {
-            self.titles.get(id)
-        }
+    /// An item's title and type, from the cached items of its module
+    /// (a dashboard names at most nine items; this finds each among its module's).
+    fn title_of(
+        items: &HashMap<ObjectId, Vec<crate::db::content::Content>>,
+        module: &ObjectId,
+        content: &ObjectId,
+    ) -> Option<(String, ContentType)> {
+        let item = items.get(module)?.iter().find(|c| c.id == *content)?;
+        Some((item.title.clone(), item.kind))
     }
 
     pub async fn dashboard(db: &Database, user: User) -> Result<Dashboard, AppError> {
@@ -65,7 +58,7 @@ mod ssr {
         // Titles from the cached modules the learner pages already read.
         let modules_by_id = crate::db::module::all_cached(db).await?;
         let module_title = |id: &ObjectId| modules_by_id.get(id).map(|m| m.title.clone());
-        let mut sorted = enrollments.clone();
+        let mut sorted: Vec<&crate::db::enrollment::Enrollment> = enrollments.iter().collect();
         sorted.sort_by_key(|e| std::cmp::Reverse(e.last_accessed_at.timestamp_millis()));
         let modules: Vec<EnrolledModule> = sorted
             .iter()
@@ -85,12 +78,11 @@ mod ssr {
         let mut done: Vec<&Progress> = progress.iter().filter(|p| p.progress.completed_at.is_some()).collect();
         done.sort_by_key(|p| std::cmp::Reverse(p.progress.completed_at.map(|d| d.timestamp_millis())));
         done.truncate(RECENT);
-        let titles = Titles::load(db).await?;
 
         let now = mongodb::bson::DateTime::now().timestamp_millis();
         let offset = crate::timezone::offset_or_utc(&user.preferences.time_zone, now);
         let continue_at = last.and_then(|p| {
-            let (title, kind) = titles.get(&p.content)?.clone();
+            let (title, kind) = title_of(&items, &p.module, &p.content)?;
             Some(ContinueItem {
                 module_id: p.module.to_hex(),
                 module_title: module_title(&p.module).unwrap_or_default(),
@@ -103,7 +95,7 @@ mod ssr {
         let recent = done
             .iter()
             .filter_map(|p| {
-                let (title, kind) = titles.get(&p.content)?.clone();
+                let (title, kind) = title_of(&items, &p.module, &p.content)?;
                 Some(Activity {
                     module_id: p.module.to_hex(),
                     content_id: p.content.to_hex(),
@@ -179,7 +171,7 @@ mod ssr {
     async fn recent_progress(
         db: &Database,
         user: ObjectId,
-        by_access: &[crate::db::enrollment::Enrollment],
+        by_access: &[&crate::db::enrollment::Enrollment],
         items: &HashMap<ObjectId, Vec<crate::db::content::Content>>,
     ) -> Result<Vec<Progress>, AppError> {
         let mut found: Vec<Progress> = Vec::new();
@@ -210,6 +202,7 @@ mod ssr {
         enrollments: &[crate::db::enrollment::Enrollment],
     ) -> Result<Vec<Recommendation>, AppError> {
         let catalog = crate::db::catalog::load(db).await?;
+        let modules = crate::db::module::all_cached(db).await?;
         let joined: std::collections::HashSet<ObjectId> = enrollments.iter().map(|e| e.module).collect();
         let completed: std::collections::HashSet<ObjectId> = enrollments
             .iter()
@@ -225,8 +218,8 @@ mod ssr {
             if joined.contains(&id) {
                 continue;
             }
-            let Some(module) = crate::db::module::cached(db, id).await? else { continue };
-            if crate::db::gating::module_gate(db, &module, &completed).await?.needs.is_empty() {
+            let Some(module) = modules.get(&id) else { continue };
+            if crate::db::gating::module_gate(db, module, &completed).await?.needs.is_empty() {
                 picks.push(Recommendation {
                     id: card.id.clone(),
                     title: card.title.clone(),
