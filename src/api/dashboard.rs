@@ -124,7 +124,7 @@ mod ssr {
             study_days,
             recent,
             badges: badges(db, &user, false, RECENT_BADGES).await?,
-            recommended: recommend(db, &enrollments).await?,
+            recommended: recommend(db, &enrollments, &modules_by_id).await?,
         })
     }
 
@@ -200,9 +200,9 @@ mod ssr {
     async fn recommend(
         db: &Database,
         enrollments: &[crate::db::enrollment::Enrollment],
+        modules: &HashMap<ObjectId, crate::db::module::Module>,
     ) -> Result<Vec<Recommendation>, AppError> {
         let catalog = crate::db::catalog::load(db).await?;
-        let modules = crate::db::module::all_cached(db).await?;
         let joined: std::collections::HashSet<ObjectId> = enrollments.iter().map(|e| e.module).collect();
         let completed: std::collections::HashSet<ObjectId> = enrollments
             .iter()

@@ -148,8 +148,7 @@ pub async fn enrollments<T>(db: &Database, user: ObjectId) -> Result<Vec<T>, Rep
 where
     T: DeserializeOwned + Send + Sync,
 {
-    let ids: Vec<ObjectId> = list(db, user, List::Modules).await?.into_iter().map(|m| enrollment_id(user, m)).collect();
-    fetch(db, ENROLLMENTS, &ids).await
+    enrollments_among(db, user, &list(db, user, List::Modules).await?).await
 }
 
 /// A learner's enrollments in `modules`, by their derived ids: one read
