@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::catalog::get_catalog;
 use crate::components::module_card::ModuleCardView;
+use crate::components::reactive_view;
 use crate::model::catalog::CatalogFilter;
 use crate::model::{Catalog, Difficulty, ModuleCard};
 
@@ -49,13 +50,13 @@ pub fn CatalogPage() -> impl IntoView {
                         let (tags, skills) = (catalog.tags(), catalog.skills());
                         view! {
                             <SearchForm filter tags skills />
-                            {move || {
+                            {reactive_view(move || {
                                 let shown = catalog.filtered(&filter.get());
                                 view! {
                                     <Featured modules=shown.featured() />
                                     <PhaseList catalog=shown />
                                 }
-                            }}
+                            })}
                         }
                             .into_any()
                     }
