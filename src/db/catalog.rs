@@ -2,6 +2,8 @@
 //!
 //! Two queries (phases, modules) joined in Rust: FerretDB 1.24 has no `$lookup`.
 
+use std::sync::Arc;
+
 use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::doc;
@@ -12,9 +14,10 @@ use super::phase::Phase;
 use crate::model::{Catalog, ModuleCard, PhaseCard};
 
 /// The catalog as learners see it, cached for up to [`super::cache::TTL`]
-/// (every admin change clears it).
-pub async fn load(db: &Database) -> mongodb::error::Result<Catalog> {
-    Ok(super::cache::get_or_load(db, "catalog".into(), read(db)).await?.as_ref().clone())
+/// (every admin change clears it). Shared, not copied: a render that only
+/// reads it costs no copy of its hundred modules.
+pub async fn load(db: &Database) -> mongodb::error::Result<Arc<Catalog>> {
+    super::cache::get_or_load(db, "catalog".into(), read(db)).await
 }
 
 async fn read(db: &Database) -> mongodb::error::Result<Catalog> {

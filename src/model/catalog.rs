@@ -147,13 +147,16 @@ impl Catalog {
         self.distinct(|m| &m.skills)
     }
 
+    /// Sorted and deduplicated ignoring ASCII case, the first spelling kept.
+    /// It runs on every catalog render over hundreds of entries, so it sorts
+    /// borrowed names, compares them without lowercase copies, and copies
+    /// only the distinct ones.
     fn distinct(&self, of: impl Fn(&ModuleCard) -> &Vec<String>) -> Vec<String> {
-        let mut all: Vec<String> = self.phases.iter().flat_map(|p| p.modules.iter().flat_map(&of).cloned()).collect();
-        // One lowercase copy per entry, not two per comparison (hundreds of
-        // entries on every catalog render).
-        all.sort_by_cached_key(|s| s.to_lowercase());
+        let mut all: Vec<&str> =
+            self.phases.iter().flat_map(|p| p.modules.iter().flat_map(&of)).map(String::as_str).collect();
+        all.sort_by(|a, b| a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase())));
         all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        all
+        all.into_iter().map(str::to_string).collect()
     }
 }
 
@@ -250,6 +253,17 @@ mod tests {
         assert_eq!(catalog.tags(), ["nmap", "Recon", "web"]);
         assert_eq!(catalog.skills(), ["Enumeration"]);
         assert_eq!(catalog.featured().len(), 1);
+    }
+
+    #[test]
+    fn tag_lists_sort_ignoring_case_and_keep_the_first_spelling() {
+        let mut a = module("A", Difficulty::Beginner);
+        a.tags = vec!["Zeta".into(), "alpha".into(), "OSINT".into()];
+        let mut b = module("B", Difficulty::Beginner);
+        b.tags = vec!["ALPHA".into(), "beta".into(), "osint".into(), "Zeta".into()];
+        let catalog = Catalog { phases: vec![phase("P", vec![a]), phase("Q", vec![b])] };
+        assert_eq!(catalog.tags(), ["alpha", "beta", "OSINT", "Zeta"]);
+        assert!(Catalog::default().tags().is_empty());
     }
 
     #[test]
