@@ -1,5 +1,4 @@
-use std::sync::Arc;
-
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -46,9 +45,8 @@ pub fn CatalogPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match catalog.await {
                     Ok(catalog) => {
-                        let catalog = Arc::new(catalog);
                         let (tags, skills) = (catalog.tags(), catalog.skills());
-                        view! {
+                        Either::Left(view! {
                             <SearchForm filter tags skills />
                             {reactive_view(move || {
                                 let shown = catalog.filtered(&filter.get());
@@ -57,16 +55,14 @@ pub fn CatalogPage() -> impl IntoView {
                                     <PhaseList catalog=shown />
                                 }
                             })}
-                        }
-                            .into_any()
+                        })
                     }
                     Err(err) => {
-                        view! {
+                        Either::Right(view! {
                             <p role="alert" class="rounded border border-red-500/50 bg-red-500/10 p-4">
                                 {err.to_string()}
                             </p>
-                        }
-                            .into_any()
+                        })
                     }
                 }
             })}
@@ -180,17 +176,16 @@ fn Featured(modules: Vec<ModuleCard>) -> impl IntoView {
 #[component]
 fn PhaseList(catalog: Catalog) -> impl IntoView {
     if catalog.phases.is_empty() {
-        return view! {
+        return Either::Left(view! {
             <p class="rounded-lg border border-line bg-surface p-6 text-muted" data-testid="catalog-empty">
                 "No modules match this filter yet. "
                 <a href="/catalog" class="text-brand underline">
                     "Show all levels"
                 </a>
             </p>
-        }
-        .into_any();
+        });
     }
-    view! {
+    Either::Right(view! {
         <div class="flex flex-col gap-10">
             {catalog
                 .phases
@@ -225,6 +220,5 @@ fn PhaseList(catalog: Catalog) -> impl IntoView {
                 })
                 .collect_view()}
         </div>
-    }
-    .into_any()
+    })
 }

@@ -1,5 +1,6 @@
 //! `/dashboard`: the learner's progress at a glance.
 
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -19,14 +20,14 @@ pub fn DashboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="text-muted">"Loading your dashboard…"</p> }>
             {move || Suspend::new(async move {
                 match dashboard.await {
-                    Ok(d) => view! { <DashboardView d /> }.into_any(),
-                    Err(AppError::Unauthorized(_)) => view! {
+                    Ok(d) => EitherOf3::A(view! { <DashboardView d /> }),
+                    Err(AppError::Unauthorized(_)) => EitherOf3::B(view! {
                         <p class="text-muted">
                             "Please " <a href="/login?next=/dashboard" class="text-brand underline">"sign in"</a>
                             " to see your dashboard."
                         </p>
-                    }.into_any(),
-                    Err(err) => view! { <p role="alert" class="text-red-400">{err.to_string()}</p> }.into_any(),
+                    }),
+                    Err(err) => EitherOf3::C(view! { <p role="alert" class="text-red-400">{err.to_string()}</p> }),
                 }
             })}
         </Suspense>
@@ -64,9 +65,9 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <section class=CARD aria-labelledby="modules-heading">
                     <h2 id="modules-heading" class="mb-3 text-lg font-semibold">"Your modules"</h2>
                     {if d.modules.is_empty() {
-                        view! { <p class="text-sm text-muted">"You have not enrolled in a module yet. " <a href="/catalog" class="text-brand underline">"Browse the catalog"</a></p> }.into_any()
+                        Either::Left(view! { <p class="text-sm text-muted">"You have not enrolled in a module yet. " <a href="/catalog" class="text-brand underline">"Browse the catalog"</a></p> })
                     } else {
-                        view! {
+                        Either::Right(view! {
                             <ul class="flex flex-col gap-4">
                                 {d.modules.iter().map(|m| view! {
                                     <li data-testid="dashboard-module">
@@ -80,7 +81,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ul>
-                        }.into_any()
+                        })
                     }}
                 </section>
                 <section class=CARD aria-labelledby="study-heading">
@@ -98,9 +99,9 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <section class=CARD aria-labelledby="recent-heading">
                     <h2 id="recent-heading" class="mb-3 text-lg font-semibold">"Recently completed"</h2>
                     {if d.recent.is_empty() {
-                        view! { <p class="text-sm text-muted">"Nothing yet — your completions will show here."</p> }.into_any()
+                        Either::Left(view! { <p class="text-sm text-muted">"Nothing yet — your completions will show here."</p> })
                     } else {
-                        view! {
+                        Either::Right(view! {
                             <ol class="flex flex-col gap-2 text-sm">
                                 {d.recent.iter().map(|a| view! {
                                     <li class="flex gap-2" data-testid="recent">
@@ -110,18 +111,18 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                                     </li>
                                 }).collect_view()}
                             </ol>
-                        }.into_any()
+                        })
                     }}
                 </section>
                 <section class=CARD aria-labelledby="badges-heading">
                     <h2 id="badges-heading" class="mb-3 text-lg font-semibold">"Recent achievements"</h2>
                     {if d.badges.is_empty() {
-                        view! { <p class="text-sm text-muted">"None yet — " <a href="/achievements" class="text-brand underline">"see what you can earn"</a></p> }.into_any()
+                        Either::Left(view! { <p class="text-sm text-muted">"None yet — " <a href="/achievements" class="text-brand underline">"see what you can earn"</a></p> })
                     } else {
-                        view! {
+                        Either::Right(view! {
                             <BadgeList badges=d.badges.clone() />
                             <a href="/achievements" class="mt-3 inline-block text-sm text-brand underline">"All achievements"</a>
-                        }.into_any()
+                        })
                     }}
                 </section>
                 <section class=CARD aria-labelledby="next-heading">

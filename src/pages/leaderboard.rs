@@ -1,6 +1,7 @@
 //! `/leaderboard?by=points|streak&period=all|week`: rankings, with the
 //! learner's own rank always visible.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -45,8 +46,8 @@ pub fn LeaderboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="text-muted">"Loading the rankings…"</p> }>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(b) => view! { <BoardTable b /> }.into_any(),
-                    Err(err) => view! { <p role="alert" class="text-red-400">{err.to_string()}</p> }.into_any(),
+                    Ok(b) => Either::Left(view! { <BoardTable b /> }),
+                    Err(err) => Either::Right(view! { <p role="alert" class="text-red-400">{err.to_string()}</p> }),
                 }
             })}
         </Suspense>
@@ -76,9 +77,9 @@ fn BoardTable(b: Board) -> impl IntoView {
             </p>
         })}
         {if b.rows.is_empty() {
-            view! { <p class="text-muted">"Nobody here yet — be the first."</p> }.into_any()
+            Either::Left(view! { <p class="text-muted">"Nobody here yet — be the first."</p> })
         } else {
-            view! {
+            Either::Right(view! {
                 <table class="w-full text-sm">
                     <caption class="sr-only">{format!("Learners ranked by {unit}")}</caption>
                     <thead>
@@ -96,7 +97,7 @@ fn BoardTable(b: Board) -> impl IntoView {
                         })}
                     </tbody>
                 </table>
-            }.into_any()
+            })
         }}
     }
 }

@@ -1,6 +1,7 @@
 //! `/modules/:id`: what a module teaches, what it needs first, its syllabus,
 //! and the learner's enrollment (enroll, continue, pause, drop).
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
@@ -28,8 +29,8 @@ pub fn ModulePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="text-muted">"Loading the module…"</p> }>
             {move || Suspend::new(async move {
                 match module.await {
-                    Ok(m) => view! { <ModuleView m enroll status /> }.into_any(),
-                    Err(err) => view! { <LoadError err /> }.into_any(),
+                    Ok(m) => Either::Left(view! { <ModuleView m enroll status /> }),
+                    Err(err) => Either::Right(view! { <LoadError err /> }),
                 }
             })}
         </Suspense>
