@@ -110,6 +110,16 @@ pub fn router_with_mailer(
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        // The site's scripts, wasm and styles straight from `ServeDir`, which
+        // answers a browser's revalidation (`If-Modified-Since`) with 304.
+        // leptos' file handler below renders its 404 page for any answer
+        // but 200, so a revalidated `foothold.js` left the page unhydrated.
+        .nest_service(
+            "/pkg",
+            tower_http::services::ServeDir::new(format!("{}/pkg", config.site_root))
+                .precompressed_gzip()
+                .precompressed_br(),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(crate::finish_pages::layer))
         .layer(sessions)

@@ -148,7 +148,20 @@ async fn site_files_are_sent_from_their_gzip_copy_to_clients_that_accept_it() {
     let plain = app.get("/pkg/app.js").await;
     assert_eq!(plain.status(), 200);
     assert!(plain.headers().get("content-encoding").is_none());
+    let modified = plain.headers()["last-modified"].clone();
     assert_eq!(plain.text().await.unwrap(), "console.log('plain');");
+
+    // A browser revalidating its copy is told it is current, not sent a 404 page.
+    let again = app
+        .http
+        .get(&url)
+        .header("accept-encoding", "gzip, br")
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
     let _ = std::fs::remove_dir_all(root);
 }
 
