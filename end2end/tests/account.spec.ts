@@ -4,6 +4,9 @@ import { PASSWORD, hydrated, mailedResetLink, register, signIn, signOut, totp, u
 const NEW_PASSWORD = 'another long passphrase for later';
 
 test('register, edit settings, switch theme without a flash, change password, sign out and in', async ({ page }) => {
+  // Five password hashes and a dozen page loads; on a loaded CI machine the
+  // browser's start alone has taken 14 s of the default 30.
+  test.setTimeout(90_000);
   const username = uniqueName('settings');
   await register(page, username);
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
