@@ -101,6 +101,11 @@ pub fn router_with_mailer(
         secure_cookies: config.secure_cookies,
     };
     let routes = generate_route_list(App);
+    let options = &state.leptos_options;
+    let site_files = tower_http::services::ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
+        .precompressed_gzip()
+        .precompressed_br();
+    let site_files_path = format!("/{}", options.site_pkg_dir);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -114,12 +119,7 @@ pub fn router_with_mailer(
         // answers a browser's revalidation (`If-Modified-Since`) with 304.
         // leptos' file handler below renders its 404 page for any answer
         // but 200, so a revalidated `foothold.js` left the page unhydrated.
-        .nest_service(
-            "/pkg",
-            tower_http::services::ServeDir::new(format!("{}/pkg", config.site_root))
-                .precompressed_gzip()
-                .precompressed_br(),
-        )
+        .nest_service(&site_files_path, site_files)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(crate::finish_pages::layer))
         .layer(sessions)
