@@ -117,8 +117,8 @@ pub fn router_with_mailer(
         })
         // The site's scripts, wasm and styles straight from `ServeDir`, which
         // answers a browser's revalidation (`If-Modified-Since`) with 304.
-        // leptos' file handler below renders its 404 page for any answer
-        // but 200, so a revalidated `foothold.js` left the page unhydrated.
+        // leptos' file handler below passes on only `Accept-Encoding`, so
+        // every revalidation got the whole file again.
         .nest_service(&site_files_path, site_files)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(crate::finish_pages::layer))

@@ -151,7 +151,7 @@ async fn site_files_are_sent_from_their_gzip_copy_to_clients_that_accept_it() {
     let modified = plain.headers()["last-modified"].clone();
     assert_eq!(plain.text().await.unwrap(), "console.log('plain');");
 
-    // A browser revalidating its copy is told it is current, not sent a 404 page.
+    // A browser revalidating its copy is told it is current, not sent the file again.
     let again = app
         .http
         .get(&url)
