@@ -1,3 +1,4 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -38,7 +39,7 @@ pub fn SiteHeader() -> impl IntoView {
                             let new_awards = unread.await.unwrap_or(0);
                             match viewer.await {
                                 Ok(Some(me)) => {
-                                    view! {
+                                    Either::Left(view! {
                                         <li>
                                             <a href="/dashboard" class="rounded px-2 py-1 hover:text-brand">
                                                 "Dashboard"
@@ -95,11 +96,10 @@ pub fn SiteHeader() -> impl IntoView {
                                                 </button>
                                             </ActionForm>
                                         </li>
-                                    }
-                                        .into_any()
+                                    })
                                 }
                                 _ => {
-                                    view! {
+                                    Either::Right(view! {
                                         <li>
                                             <a href="/login" class="rounded px-2 py-1 hover:text-brand">
                                                 "Sign in"
@@ -113,8 +113,7 @@ pub fn SiteHeader() -> impl IntoView {
                                                 "Create account"
                                             </a>
                                         </li>
-                                    }
-                                        .into_any()
+                                    })
                                 }
                             }
                         })}
