@@ -119,14 +119,22 @@ impl Catalog {
             return self.clone();
         }
         let phases = self
-            .phases
-            .iter()
-            .filter_map(|phase| {
-                let modules: Vec<ModuleCard> = phase.modules.iter().filter(|m| filter.matches(m)).cloned().collect();
-                (!modules.is_empty()).then(|| PhaseCard { modules, ..phase.clone() })
-            })
+            .matching(filter)
+            .map(|(phase, modules)| PhaseCard { modules: modules.into_iter().cloned().collect(), ..phase.clone() })
             .collect();
         Catalog { phases }
+    }
+
+    /// The phases that keep a module under `filter`, each with its modules
+    /// that match, borrowed: what a page renders without copying the catalog.
+    pub fn matching<'a>(
+        &'a self,
+        filter: &'a CatalogFilter,
+    ) -> impl Iterator<Item = (&'a PhaseCard, Vec<&'a ModuleCard>)> + 'a {
+        self.phases.iter().filter_map(move |phase| {
+            let modules: Vec<&ModuleCard> = phase.modules.iter().filter(|m| filter.matches(m)).collect();
+            (!modules.is_empty()).then_some((phase, modules))
+        })
     }
 
     pub fn module_count(&self) -> usize {
@@ -134,8 +142,8 @@ impl Catalog {
     }
 
     /// Featured modules, in phase order.
-    pub fn featured(&self) -> Vec<ModuleCard> {
-        self.phases.iter().flat_map(|p| p.modules.iter().filter(|m| m.is_featured).cloned()).collect()
+    pub fn featured(&self) -> impl Iterator<Item = &ModuleCard> {
+        self.phases.iter().flat_map(|p| p.modules.iter().filter(|m| m.is_featured))
     }
 
     /// Every tag (or skill) used by a module, sorted, each once.
@@ -148,15 +156,23 @@ impl Catalog {
     }
 
     /// Sorted and deduplicated ignoring ASCII case, the first spelling kept.
-    /// It runs on every catalog render over hundreds of entries, so it sorts
-    /// borrowed names, compares them without lowercase copies, and copies
-    /// only the distinct ones.
+    /// It runs on every catalog render over hundreds of entries, most of them
+    /// repeats, so it first keeps each exact name once (in catalog order),
+    /// then sorts only those, borrowed and compared without lowercase copies,
+    /// and copies only the distinct ones.
     fn distinct(&self, of: impl Fn(&ModuleCard) -> &Vec<String>) -> Vec<String> {
-        let mut all: Vec<&str> =
-            self.phases.iter().flat_map(|p| p.modules.iter().flat_map(&of)).map(String::as_str).collect();
-        all.sort_by(|a, b| a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase())));
-        all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        all.into_iter().map(str::to_string).collect()
+        let mut seen = std::collections::HashSet::new();
+        let mut names: Vec<&str> = self
+            .phases
+            .iter()
+            .flat_map(|p| p.modules.iter().flat_map(&of))
+            .map(String::as_str)
+            .filter(|name| seen.insert(*name))
+            .collect();
+        // Stable: of two spellings of one name, the first in the catalog stays first.
+        names.sort_by(|a, b| a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase())));
+        names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        names.into_iter().map(str::to_string).collect()
     }
 }
 
@@ -252,7 +268,7 @@ mod tests {
         );
         assert_eq!(catalog.tags(), ["nmap", "Recon", "web"]);
         assert_eq!(catalog.skills(), ["Enumeration"]);
-        assert_eq!(catalog.featured().len(), 1);
+        assert_eq!(catalog.featured().count(), 1);
     }
 
     #[test]

@@ -5,10 +5,11 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::catalog::get_catalog;
-use crate::components::module_card::ModuleCardView;
+use crate::components::module_card::module_card;
 use crate::components::reactive_view;
 use crate::model::catalog::CatalogFilter;
-use crate::model::{Catalog, Difficulty, ModuleCard};
+use crate::model::catalog::PhaseCard;
+use crate::model::{Difficulty, ModuleCard};
 
 /// `/catalog`: phases in order with their modules, featured ones first,
 /// filterable by difficulty, tag, skill and text.
@@ -49,10 +50,11 @@ pub fn CatalogPage() -> impl IntoView {
                         Either::Left(view! {
                             <SearchForm filter tags skills />
                             {reactive_view(move || {
-                                let shown = catalog.filtered(&filter.get());
+                                let filter = filter.get();
+                                let shown: Vec<_> = catalog.matching(&filter).collect();
                                 view! {
-                                    <Featured modules=shown.featured() />
-                                    <PhaseList catalog=shown />
+                                    {featured_list(&shown)}
+                                    {phase_list(&shown)}
                                 }
                             })}
                         })
@@ -142,26 +144,31 @@ fn SearchForm(filter: Memo<CatalogFilter>, tags: Vec<String>, skills: Vec<String
     }
 }
 
-#[component]
-fn Featured(modules: Vec<ModuleCard>) -> impl IntoView {
-    (!modules.is_empty()).then(|| {
+/// Links to the featured modules among those shown.
+fn featured_list(shown: &[(&PhaseCard, Vec<&ModuleCard>)]) -> impl IntoView + use<> {
+    let links: Vec<(String, String)> = shown
+        .iter()
+        .flat_map(|(_, modules)| modules.iter().filter(|m| m.is_featured))
+        .map(|m| (["/modules/", &m.id].concat(), m.title.clone()))
+        .collect();
+    (!links.is_empty()).then(|| {
         view! {
             <section aria-labelledby="featured-heading" class="mb-8" data-testid="featured">
                 <h2 id="featured-heading" class="mb-2 font-mono text-xs uppercase tracking-widest text-brand">
                     "Featured"
                 </h2>
                 <ul class="flex flex-wrap gap-2">
-                    {modules
+                    {links
                         .into_iter()
-                        .map(|m| {
+                        .map(|(href, title)| {
                             view! {
                                 <li>
                                     <a
-                                        href=format!("/modules/{}", m.id)
+                                        href=href
                                         class="inline-block rounded border border-brand/50 bg-surface px-3 py-1.5 text-sm hover:border-brand"
                                     >
                                         <span aria-hidden="true">"★ "</span>
-                                        {m.title}
+                                        {title}
                                     </a>
                                 </li>
                             }
@@ -173,9 +180,9 @@ fn Featured(modules: Vec<ModuleCard>) -> impl IntoView {
     })
 }
 
-#[component]
-fn PhaseList(catalog: Catalog) -> impl IntoView {
-    if catalog.phases.is_empty() {
+/// The phases shown, each with its modules shown, borrowed from the catalog.
+fn phase_list(phases: &[(&PhaseCard, Vec<&ModuleCard>)]) -> impl IntoView + use<> {
+    if phases.is_empty() {
         return Either::Left(view! {
             <p class="rounded-lg border border-line bg-surface p-6 text-muted" data-testid="catalog-empty">
                 "No modules match this filter yet. "
@@ -187,33 +194,29 @@ fn PhaseList(catalog: Catalog) -> impl IntoView {
     }
     Either::Right(view! {
         <div class="flex flex-col gap-10">
-            {catalog
-                .phases
-                .into_iter()
-                .map(|phase| {
+            {phases
+                .iter()
+                .map(|(phase, modules)| {
                     let heading_id = format!("phase-{}", phase.id);
+                    let labelled_by = heading_id.clone();
                     view! {
-                        <section aria-labelledby=format!("phase-{}", phase.id) data-testid="phase">
-                            <div class="mb-4 flex flex-col gap-1 border-l-4 pl-3" style:border-color=phase.color>
+                        <section aria-labelledby=labelled_by data-testid="phase">
+                            <div class="mb-4 flex flex-col gap-1 border-l-4 pl-3" style:border-color=phase.color.clone()>
                                 <p class="font-mono text-xs uppercase tracking-widest text-muted">
                                     {format!("Phase {}", phase.order)}
                                     {phase.estimated_hours.map(|h| format!(" · about {h} h"))}
                                 </p>
                                 <h2 id=heading_id class="text-2xl font-semibold">
-                                    <a href=format!("/phases/{}", phase.id) class="hover:text-brand">
-                                        {phase.title}
+                                    <a href=["/phases/", &phase.id].concat() class="hover:text-brand">
+                                        {phase.title.clone()}
                                     </a>
                                 </h2>
                                 <p class="max-w-3xl text-sm text-muted">
-                                    {phase.short_description.unwrap_or(phase.description)}
+                                    {phase.short_description.clone().unwrap_or_else(|| phase.description.clone())}
                                 </p>
                             </div>
                             <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-                                {phase
-                                    .modules
-                                    .into_iter()
-                                    .map(|m| view! { <li><ModuleCardView module=m /></li> })
-                                    .collect_view()}
+                                {modules.iter().map(|m| view! { <li>{module_card(m)}</li> }).collect_view()}
                             </ul>
                         </section>
                     }

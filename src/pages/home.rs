@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::catalog::get_catalog;
-use crate::components::module_card::ModuleCardView;
+use crate::components::module_card::module_card;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -28,11 +28,7 @@ pub fn HomePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let catalog = catalog.await.unwrap_or_default();
-                let featured: Vec<_> = catalog
-                    .phases
-                    .iter()
-                    .flat_map(|p| p.modules.iter().filter(|m| m.is_featured).cloned())
-                    .collect();
+                let featured: Vec<_> = catalog.featured().map(module_card).collect();
                 view! {
                     <section aria-labelledby="numbers" class="grid grid-cols-2 gap-4 sm:max-w-md">
                         <h2 id="numbers" class="sr-only">"Foothold in numbers"</h2>
@@ -48,10 +44,7 @@ pub fn HomePage() -> impl IntoView {
                     <section aria-labelledby="featured" class="mt-10">
                         <h2 id="featured" class="text-2xl font-semibold">"Featured modules"</h2>
                         <ul class="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-                            {featured
-                                .into_iter()
-                                .map(|m| view! { <li><ModuleCardView module=m /></li> })
-                                .collect_view()}
+                            {featured.into_iter().map(|card| view! { <li>{card}</li> }).collect_view()}
                         </ul>
                     </section>
                 }
