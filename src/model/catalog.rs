@@ -125,15 +125,18 @@ impl Catalog {
         Catalog { phases }
     }
 
-    /// The phases that keep a module under `filter`, each with its modules
-    /// that match, borrowed: what a page renders without copying the catalog.
+    /// The phases with their modules that match `filter`, borrowed: what a
+    /// page renders without copying the catalog. With no filter every phase
+    /// stays, even one without modules yet; with one, a phase left without
+    /// a module is dropped.
     pub fn matching<'a>(
         &'a self,
         filter: &'a CatalogFilter,
     ) -> impl Iterator<Item = (&'a PhaseCard, Vec<&'a ModuleCard>)> + 'a {
+        let everything = filter.is_empty();
         self.phases.iter().filter_map(move |phase| {
             let modules: Vec<&ModuleCard> = phase.modules.iter().filter(|m| filter.matches(m)).collect();
-            (!modules.is_empty()).then_some((phase, modules))
+            (everything || !modules.is_empty()).then_some((phase, modules))
         })
     }
 
@@ -234,6 +237,13 @@ mod tests {
         };
         let by = |d| CatalogFilter { difficulty: Some(d), ..CatalogFilter::default() };
         assert_eq!(catalog.filtered(&CatalogFilter::default()), catalog);
+        let with_empty = Catalog { phases: vec![phase("Soon", vec![]), catalog.phases[1].clone()] };
+        assert_eq!(
+            with_empty.matching(&CatalogFilter::default()).count(),
+            2,
+            "no filter: a phase without modules stays"
+        );
+        assert_eq!(with_empty.matching(&by(Difficulty::Expert)).count(), 1);
         let beginner = catalog.filtered(&by(Difficulty::Beginner));
         assert_eq!(beginner.phases.len(), 1);
         assert_eq!(beginner.phases[0].modules[0].title, "Ports");
