@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::collections::USERS;
 use crate::db::error::RepoError;
-use crate::db::user::User;
+use crate::db::user::{User, update_account};
 
 /// How long a reset link works.
 pub const TOKEN_MINUTES: i64 = 30;
@@ -34,12 +34,13 @@ pub fn token_hash(token: &str) -> String {
 pub async fn issue(db: &Database, user: &User) -> Result<String, RepoError> {
     let token = new_token();
     let expires = DateTime::from_millis(DateTime::now().timestamp_millis() + TOKEN_MINUTES * 60_000);
-    db.collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": user.id },
-            doc! { "$set": { "security.passwordResetToken": token_hash(&token), "security.passwordResetExpires": expires } },
-        )
-        .await?;
+    update_account(
+        db,
+        user.id,
+        doc! {},
+        doc! { "$set": { "security.passwordResetToken": token_hash(&token), "security.passwordResetExpires": expires } },
+    )
+    .await?;
     Ok(token)
 }
 
@@ -62,16 +63,16 @@ pub async fn redeem(
         return Ok(None);
     };
     // The filter repeats the token, so of two concurrent redemptions only one matches.
-    let result = db
-        .collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": id, "security.passwordResetToken": token_hash(token) },
-            doc! {
-                "$set": { "password": new_hash, "security.passwordChangedAt": now, "security.loginAttempts": 0, "updatedAt": now },
-                "$unset": { "security.passwordResetToken": "", "security.passwordResetExpires": "", "security.lockUntil": "" },
-            },
-        )
-        .await?;
+    let result = update_account(
+        db,
+        id,
+        doc! { "security.passwordResetToken": token_hash(token) },
+        doc! {
+            "$set": { "password": new_hash, "security.passwordChangedAt": now, "security.loginAttempts": 0, "updatedAt": now },
+            "$unset": { "security.passwordResetToken": "", "security.passwordResetExpires": "", "security.lockUntil": "" },
+        },
+    )
+    .await?;
     Ok((result.modified_count == 1).then_some(id))
 }
 

@@ -18,6 +18,7 @@ use mongodb::bson::{DateTime, Document, doc};
 use super::totp;
 use crate::db::collections::USERS;
 use crate::db::error::RepoError;
+use crate::db::user::update_account;
 
 /// What proved the second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,48 +68,51 @@ pub async fn enable(
     recovery_codes: &[String],
 ) -> Result<bool, RepoError> {
     let hashes: Vec<String> = recovery_codes.iter().map(|c| totp::recovery_hash(c)).collect();
-    let result = users(db)
-        .update_one(
-            doc! { "_id": id, "security.twoFactorEnabled": { "$ne": true } },
-            doc! { "$set": {
-                "security.twoFactorEnabled": true,
-                "security.twoFactorSecret": secret,
-                "security.twoFactorLastStep": proven_step,
-                "security.twoFactorRecoveryCodes": hashes,
-                "updatedAt": DateTime::now(),
-            } },
-        )
-        .await?;
+    let result = update_account(
+        db,
+        id,
+        doc! { "security.twoFactorEnabled": { "$ne": true } },
+        doc! { "$set": {
+            "security.twoFactorEnabled": true,
+            "security.twoFactorSecret": secret,
+            "security.twoFactorLastStep": proven_step,
+            "security.twoFactorRecoveryCodes": hashes,
+            "updatedAt": DateTime::now(),
+        } },
+    )
+    .await?;
     Ok(result.modified_count == 1)
 }
 
 /// Turns two-factor off and forgets the secret and recovery codes.
 pub async fn disable(db: &Database, id: ObjectId) -> Result<(), RepoError> {
-    users(db)
-        .update_one(
-            doc! { "_id": id },
-            doc! {
-                "$set": { "security.twoFactorEnabled": false, "updatedAt": DateTime::now() },
-                "$unset": {
-                    "security.twoFactorSecret": "",
-                    "security.twoFactorLastStep": "",
-                    "security.twoFactorRecoveryCodes": "",
-                },
+    update_account(
+        db,
+        id,
+        doc! {},
+        doc! {
+            "$set": { "security.twoFactorEnabled": false, "updatedAt": DateTime::now() },
+            "$unset": {
+                "security.twoFactorSecret": "",
+                "security.twoFactorLastStep": "",
+                "security.twoFactorRecoveryCodes": "",
             },
-        )
-        .await?;
+        },
+    )
+    .await?;
     Ok(())
 }
 
 /// Replaces the recovery codes (the old ones stop working).
 pub async fn replace_recovery_codes(db: &Database, id: ObjectId, codes: &[String]) -> Result<(), RepoError> {
     let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
-    users(db)
-        .update_one(
-            doc! { "_id": id, "security.twoFactorEnabled": true },
-            doc! { "$set": { "security.twoFactorRecoveryCodes": hashes, "updatedAt": DateTime::now() } },
-        )
-        .await?;
+    update_account(
+        db,
+        id,
+        doc! { "security.twoFactorEnabled": true },
+        doc! { "$set": { "security.twoFactorRecoveryCodes": hashes, "updatedAt": DateTime::now() } },
+    )
+    .await?;
     Ok(())
 }
 
@@ -126,24 +130,26 @@ pub async fn accept(db: &Database, id: ObjectId, typed: &str, now: DateTime) -> 
         let Some(step) = totp::matching_step(&secret, typed, totp::step_at(now.timestamp_millis() / 1000)) else {
             return Ok(None);
         };
-        let result = users(db)
-            .update_one(
-                doc! { "_id": id, "$or": [
-                    { "security.twoFactorLastStep": { "$lt": step } },
-                    { "security.twoFactorLastStep": { "$exists": false } },
-                ] },
-                doc! { "$set": { "security.twoFactorLastStep": step } },
-            )
-            .await?;
+        let result = update_account(
+            db,
+            id,
+            doc! { "$or": [
+                { "security.twoFactorLastStep": { "$lt": step } },
+                { "security.twoFactorLastStep": { "$exists": false } },
+            ] },
+            doc! { "$set": { "security.twoFactorLastStep": step } },
+        )
+        .await?;
         return Ok((result.modified_count == 1).then_some(Proof::Code));
     }
     let hash = totp::recovery_hash(typed);
-    let result = users(db)
-        .update_one(
-            doc! { "_id": id, "security.twoFactorEnabled": true, "security.twoFactorRecoveryCodes": &hash },
-            doc! { "$pull": { "security.twoFactorRecoveryCodes": &hash } },
-        )
-        .await?;
+    let result = update_account(
+        db,
+        id,
+        doc! { "security.twoFactorEnabled": true, "security.twoFactorRecoveryCodes": &hash },
+        doc! { "$pull": { "security.twoFactorRecoveryCodes": &hash } },
+    )
+    .await?;
     if result.modified_count != 1 {
         return Ok(None);
     }

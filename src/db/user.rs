@@ -365,6 +365,29 @@ pub async fn password_hash(db: &Database, id: ObjectId) -> Result<Option<String>
     Ok(found.and_then(|d| d.get_str("password").ok().map(str::to_string)))
 }
 
+/// Applies `update` to the account `id` (matching also the conditions in
+/// `also`) under that learner's lock ([`super::learning::lock_learner`]).
+///
+/// FerretDB 1.24 applies an update as read, change, write of the whole
+/// document, without isolation. The learning paths write the same document
+/// (points, level, streak, study time) under the learner's lock; an account
+/// write racing one of them could write back the numbers it read before the
+/// other's write (a sign-in did, in `reliability/run`: a completion's points
+/// went missing from its answer), and the reverse could undo a failed
+/// sign-in's count or a used two-factor step. Every write to a user's
+/// document therefore takes the one lock; none is made while holding it.
+pub async fn update_account(
+    db: &Database,
+    id: ObjectId,
+    also: Document,
+    update: Document,
+) -> Result<mongodb::results::UpdateResult, RepoError> {
+    let mut filter = doc! { "_id": id };
+    filter.extend(also);
+    let _guard = super::learning::lock_learner(id).await;
+    Ok(db.collection::<Document>(USERS).update_one(filter, update).await?)
+}
+
 /// Records a failed sign-in: one more attempt, or a lock when the limit is reached.
 /// Returns the lock's end when this failure locked the account.
 pub async fn record_failed_login(db: &Database, user: &User) -> Result<Option<DateTime>, RepoError> {
@@ -375,34 +398,35 @@ pub async fn record_failed_login(db: &Database, user: &User) -> Result<Option<Da
     if let Some(until) = lock {
         set.insert("security.lockUntil", until);
     }
-    db.collection::<Document>(USERS).update_one(doc! { "_id": user.id }, doc! { "$set": set }).await?;
+    update_account(db, user.id, doc! {}, doc! { "$set": set }).await?;
     Ok(lock)
 }
 
 /// Records a successful sign-in: attempts reset, lock cleared, `lastLogin` set.
 pub async fn record_login(db: &Database, id: ObjectId) -> Result<(), RepoError> {
     let now = DateTime::now();
-    db.collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": id },
-            doc! {
-                "$set": { "security.loginAttempts": 0, "security.lastLogin": now, "updatedAt": now },
-                "$unset": { "security.lockUntil": "" },
-            },
-        )
-        .await?;
+    update_account(
+        db,
+        id,
+        doc! {},
+        doc! {
+            "$set": { "security.loginAttempts": 0, "security.lastLogin": now, "updatedAt": now },
+            "$unset": { "security.lockUntil": "" },
+        },
+    )
+    .await?;
     Ok(())
 }
 
 /// Sets an administrator's `adminStatus`; students are refused (they have none).
 pub async fn set_admin_status(db: &Database, id: ObjectId, status: AdminStatus) -> Result<(), RepoError> {
-    let result = db
-        .collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": id, "role": Role::Admin.as_str() },
-            doc! { "$set": { "adminStatus": status.as_str(), "updatedAt": DateTime::now() } },
-        )
-        .await?;
+    let result = update_account(
+        db,
+        id,
+        doc! { "role": Role::Admin.as_str() },
+        doc! { "$set": { "adminStatus": status.as_str(), "updatedAt": DateTime::now() } },
+    )
+    .await?;
     if result.matched_count == 0 {
         return Err(RepoError::NotFound("Administrator"));
     }
@@ -434,17 +458,13 @@ pub async fn update_profile(db: &Database, id: ObjectId, p: &ValidProfile) -> Re
     if !unset.is_empty() {
         update.insert("$unset", unset);
     }
-    db.collection::<Document>(USERS).update_one(doc! { "_id": id }, update).await?;
+    update_account(db, id, doc! {}, update).await?;
     Ok(())
 }
 
 /// Saves the preferences of `/settings`.
 pub async fn update_preferences(db: &Database, id: ObjectId, p: &Preferences) -> Result<(), RepoError> {
-    db.collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": id },
-            doc! { "$set": { "preferences": to_document(p)?, "updatedAt": DateTime::now() } },
-        )
+    update_account(db, id, doc! {}, doc! { "$set": { "preferences": to_document(p)?, "updatedAt": DateTime::now() } })
         .await?;
     Ok(())
 }
@@ -453,12 +473,13 @@ pub async fn update_preferences(db: &Database, id: ObjectId, p: &Preferences) ->
 /// session signed in before now.
 pub async fn set_password(db: &Database, id: ObjectId, hash: &str) -> Result<DateTime, RepoError> {
     let now = DateTime::now();
-    db.collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": id },
-            doc! { "$set": { "password": hash, "security.passwordChangedAt": now, "updatedAt": now } },
-        )
-        .await?;
+    update_account(
+        db,
+        id,
+        doc! {},
+        doc! { "$set": { "password": hash, "security.passwordChangedAt": now, "updatedAt": now } },
+    )
+    .await?;
     Ok(now)
 }
 
@@ -481,10 +502,9 @@ pub async fn list_admins(db: &Database) -> Result<Vec<User>, RepoError> {
 pub async fn suspend(db: &Database, id: ObjectId, reason: &str, by: &str) -> Result<(), RepoError> {
     let now = DateTime::now();
     let suspension = Suspension { reason: reason.to_string(), at: now, by: by.to_string() };
-    let result = db
-        .collection::<Document>(USERS)
-        .update_one(doc! { "_id": id }, doc! { "$set": { "suspension": to_document(&suspension)?, "updatedAt": now } })
-        .await?;
+    let result =
+        update_account(db, id, doc! {}, doc! { "$set": { "suspension": to_document(&suspension)?, "updatedAt": now } })
+            .await?;
     if result.matched_count == 0 {
         return Err(RepoError::NotFound("User"));
     }
@@ -493,13 +513,13 @@ pub async fn suspend(db: &Database, id: ObjectId, reason: &str, by: &str) -> Res
 
 /// Lifts a suspension.
 pub async fn reactivate(db: &Database, id: ObjectId) -> Result<(), RepoError> {
-    let result = db
-        .collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": id },
-            doc! { "$unset": { "suspension": "" }, "$set": { "updatedAt": DateTime::now() } },
-        )
-        .await?;
+    let result = update_account(
+        db,
+        id,
+        doc! {},
+        doc! { "$unset": { "suspension": "" }, "$set": { "updatedAt": DateTime::now() } },
+    )
+    .await?;
     if result.matched_count == 0 {
         return Err(RepoError::NotFound("User"));
     }
@@ -508,13 +528,13 @@ pub async fn reactivate(db: &Database, id: ObjectId) -> Result<(), RepoError> {
 
 /// Clears a lockout after failed sign-ins (attempts back to 0).
 pub async fn unlock(db: &Database, id: ObjectId) -> Result<(), RepoError> {
-    let result = db
-        .collection::<Document>(USERS)
-        .update_one(
-            doc! { "_id": id },
-            doc! { "$set": { "security.loginAttempts": 0, "updatedAt": DateTime::now() }, "$unset": { "security.lockUntil": "" } },
-        )
-        .await?;
+    let result = update_account(
+        db,
+        id,
+        doc! {},
+        doc! { "$set": { "security.loginAttempts": 0, "updatedAt": DateTime::now() }, "$unset": { "security.lockUntil": "" } },
+    )
+    .await?;
     if result.matched_count == 0 {
         return Err(RepoError::NotFound("User"));
     }

@@ -1572,3 +1572,29 @@ async fn concurrent_heartbeats_credit_the_same_study_time_to_progress_enrollment
     }
     assert_eq!(num(&learner, "currentStreak"), 1.0, "one day of learning");
 }
+
+/// FerretDB rewrites the whole user document on any update, so an account
+/// write racing a learning write could put back the points, level or streak
+/// it read before (`reliability/run` caught a sign-in doing it). A sign-in's
+/// write waits for the learner's lock that learning writes hold, and goes
+/// through once it is free.
+#[tokio::test]
+async fn a_sign_in_waits_for_the_learning_write_that_holds_the_learners_lock() {
+    let app = seeded().await;
+    let (_, id) = learner(&app, "lockwaiter").await;
+    let held = foothold::db::learning::lock_learner(id).await;
+    let sign_in = tokio::spawn({
+        let base = app.base_url.clone();
+        async move {
+            let b = Browser::new(&base);
+            b.api("/api/auth/login", &[("login", "lockwaiter"), ("password", PASSWORD)]).await.status().as_u16()
+        }
+    });
+    // Argon2 takes well under this; the sign-in then waits for the lock.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert!(!sign_in.is_finished(), "the sign-in's write went ahead while a learning write held the lock");
+    drop(held);
+    assert_eq!(sign_in.await.unwrap(), 200);
+    let user = app.db.collection::<Document>(USERS).find_one(doc! { "_id": id }).await.unwrap().unwrap();
+    assert!(user.get_document("security").unwrap().get_datetime("lastLogin").is_ok(), "the sign-in was recorded");
+}
