@@ -19,6 +19,7 @@ pub mod health;
 pub mod indexes;
 pub mod keys;
 pub mod learning;
+pub mod lock;
 pub mod module;
 pub mod phase;
 pub mod progress;

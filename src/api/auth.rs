@@ -111,7 +111,7 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
     let stored = crate::db::user::password_hash(db, user.id).await.map_err(|e| fail(e.into()))?.unwrap_or_default();
     let ok = password::verify(password, stored).await.map_err(|e| fail(e.into()))?;
     if !ok {
-        let locked = crate::db::user::record_failed_login(db, &user).await.map_err(|e| fail(e.into()))?;
+        let locked = crate::db::user::record_failed_login(db, user.id).await.map_err(|e| fail(e.into()))?;
         if locked.is_some() {
             tracing::warn!(target: "security", event = "account_locked", user = %user.id);
             return Err(fail(AppError::Unauthorized(locked_message(crate::domain::lockout::LOCK_MINUTES))));
@@ -194,7 +194,7 @@ pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
             finish_sign_in(&state, &session, &user, &next).await
         }
         None => {
-            let locked = crate::db::user::record_failed_login(db, &user).await.map_err(|e| fail(e.into()))?;
+            let locked = crate::db::user::record_failed_login(db, user.id).await.map_err(|e| fail(e.into()))?;
             tracing::info!(target: "security", event = "second_factor_failed", user = %id, locked = locked.is_some());
             if locked.is_some() {
                 crate::auth::session::sign_out(&session).await.map_err(fail)?;

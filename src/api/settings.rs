@@ -121,7 +121,7 @@ mod server {
         if crate::auth::password::verify(password, stored).await.map_err(|e| fail(e.into()))? {
             return Ok(());
         }
-        let locked = crate::db::user::record_failed_login(db, user).await.map_err(|e| fail(e.into()))?;
+        let locked = crate::db::user::record_failed_login(db, user.id).await.map_err(|e| fail(e.into()))?;
         tracing::info!(target: "security", event = "password_recheck_failed", user = %user.id, locked = locked.is_some());
         if locked.is_some() {
             return Err(fail(AppError::Unauthorized(crate::api::auth::locked_message(LOCK_MINUTES))));
@@ -136,7 +136,7 @@ mod server {
         match crate::auth::two_factor::accept(db, caller.user.id, code, DateTime::now()).await {
             Ok(Some(_)) => Ok(()),
             Ok(None) => {
-                crate::db::user::record_failed_login(db, &caller.user).await.map_err(|e| fail(e.into()))?;
+                crate::db::user::record_failed_login(db, caller.user.id).await.map_err(|e| fail(e.into()))?;
                 tracing::info!(target: "security", event = "two_factor_code_rejected", user = %caller.user.id);
                 Err(invalid("code", super::WRONG_CODE))
             }

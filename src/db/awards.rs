@@ -214,7 +214,7 @@ pub async fn qualifies(db: &Database, user: &User, a: &Achievement) -> Result<bo
 /// Awards `a` to one learner who earns it and lacks it (a retroactive run),
 /// under the learner's lock; their stats follow. Returns whether it was awarded.
 pub async fn award_retroactively(db: &Database, user_id: ObjectId, a: &Achievement) -> Result<bool, RepoError> {
-    let _guard = super::learning::lock_learner(user_id).await;
+    let _guard = super::lock::lock_learner(user_id).await;
     let Some(user) = super::user::get(db, user_id).await? else { return Ok(false) };
     let kind = match a.kind {
         crate::model::AchievementType::Completion => TriggerType::ModuleCompletion,

@@ -3,7 +3,7 @@
 //! enrollment's progress right.
 //!
 //! Every change to one learner's progress runs under that learner's lock
-//! ([`lock_learner`]) as read → pure rules (`domain::progress`,
+//! ([`super::lock::lock_learner`]) as read → pure rules (`domain::progress`,
 //! `domain::grading`) → one `replace_one` of the progress document. That
 //! makes each write atomic per document and immune to FerretDB 1.24 losing
 //! concurrent updates; two tabs or a double-submitted form are serialised,
@@ -12,8 +12,7 @@
 //! whenever an item's completion changes, so a crash between the two writes
 //! is repaired by the next change (or `foothold rebuild`).
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, LazyLock, Mutex, Weak};
+use std::collections::HashSet;
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
@@ -24,6 +23,7 @@ use super::collections::{ENROLLMENTS, PROGRESS};
 use super::content::Content;
 use super::enrollment::{Enrollment, StudySession};
 use super::error::RepoError;
+use super::lock::lock_learner;
 use super::progress::{self, Bookmark, PageRead, Progress, ProgressSession};
 use crate::domain::grading::{self, Graded};
 use crate::domain::progress::{self as rules, Criteria, Observed, SectionTime, Session};
@@ -36,28 +36,6 @@ pub const MAX_NOTE_CHARS: usize = 500;
 pub const MAX_FEEDBACK_CHARS: usize = 1000;
 /// Attempt ids remembered per item.
 const RECENT_ATTEMPTS: usize = 20;
-
-static LOCKS: LazyLock<Mutex<HashMap<ObjectId, Weak<tokio::sync::Mutex<()>>>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
-
-/// Serialises the writes of one learner within this process.
-pub async fn lock_learner(user: ObjectId) -> tokio::sync::OwnedMutexGuard<()> {
-    let lock = {
-        let mut locks = LOCKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if locks.len() > 1024 {
-            locks.retain(|_, weak| weak.strong_count() > 0);
-        }
-        match locks.get(&user).and_then(Weak::upgrade) {
-            Some(lock) => lock,
-            None => {
-                let lock = Arc::new(tokio::sync::Mutex::new(()));
-                locks.insert(user, Arc::downgrade(&lock));
-                lock
-            }
-        }
-    };
-    lock.lock_owned().await
-}
 
 /// A content item with what the rules need to know about it.
 #[derive(Debug, Clone)]

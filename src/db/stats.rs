@@ -269,7 +269,7 @@ pub async fn rebuild_all(db: &Database) -> Result<usize, RepoError> {
     let users = projected(db, USERS, doc! {}, doc! { "_id": 1 }).await?;
     let mut count = 0;
     for id in ids(&users, "_id") {
-        let _guard = super::learning::lock_learner(id).await;
+        let _guard = super::lock::lock_learner(id).await;
         refresh(db, id).await?;
         count += 1;
     }

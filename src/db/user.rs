@@ -7,7 +7,7 @@
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{DateTime, Document, doc, to_document};
+use mongodb::bson::{Bson, DateTime, Document, doc, to_document};
 use serde::{Deserialize, Serialize};
 
 use super::collections::USERS;
@@ -366,7 +366,7 @@ pub async fn password_hash(db: &Database, id: ObjectId) -> Result<Option<String>
 }
 
 /// Applies `update` to the account `id` (matching also the conditions in
-/// `also`) under that learner's lock ([`super::learning::lock_learner`]).
+/// `also`) under that learner's lock ([`super::lock::lock_learner`]).
 ///
 /// FerretDB 1.24 applies an update as read, change, write of the whole
 /// document, without isolation. The learning paths write the same document
@@ -384,21 +384,39 @@ pub async fn update_account(
 ) -> Result<mongodb::results::UpdateResult, RepoError> {
     let mut filter = doc! { "_id": id };
     filter.extend(also);
-    let _guard = super::learning::lock_learner(id).await;
+    let _guard = super::lock::lock_learner(id).await;
     Ok(db.collection::<Document>(USERS).update_one(filter, update).await?)
 }
 
 /// Records a failed sign-in: one more attempt, or a lock when the limit is reached.
 /// Returns the lock's end when this failure locked the account.
-pub async fn record_failed_login(db: &Database, user: &User) -> Result<Option<DateTime>, RepoError> {
+///
+/// The count is read under the learner's lock, which every write to the
+/// account takes ([`update_account`]), so wrong passwords sent at once each
+/// count: from the count read before the password check, they would all
+/// write the same next number and a guesser sending them in parallel would
+/// never reach the lock.
+pub async fn record_failed_login(db: &Database, id: ObjectId) -> Result<Option<DateTime>, RepoError> {
+    let users = db.collection::<Document>(USERS);
+    let _guard = super::lock::lock_learner(id).await;
+    let stored = users.find_one(doc! { "_id": id }).projection(doc! { "security": 1 }).await?;
+    let attempts = stored
+        .as_ref()
+        .and_then(|user| user.get_document("security").ok())
+        .and_then(|security| match security.get("loginAttempts") {
+            Some(Bson::Int32(n)) => Some(*n),
+            Some(Bson::Int64(n)) => Some(i32::try_from(*n).unwrap_or(i32::MAX)),
+            _ => None,
+        })
+        .unwrap_or(0);
     let now = DateTime::now();
-    let (attempts, lock) = crate::domain::lockout::after_failure(user.security.login_attempts, now.timestamp_millis());
+    let (attempts, lock) = crate::domain::lockout::after_failure(attempts, now.timestamp_millis());
     let lock = lock.map(DateTime::from_millis);
     let mut set = doc! { "security.loginAttempts": attempts, "updatedAt": now };
     if let Some(until) = lock {
         set.insert("security.lockUntil", until);
     }
-    update_account(db, user.id, doc! {}, doc! { "$set": set }).await?;
+    users.update_one(doc! { "_id": id }, doc! { "$set": set }).await?;
     Ok(lock)
 }
 

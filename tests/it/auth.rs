@@ -191,6 +191,31 @@ async fn five_wrong_passwords_lock_the_account_with_one_message_for_unknown_and_
     assert!(!security.contains_key("lockUntil"));
 }
 
+/// Wrong passwords sent at once each count towards the lockout: the count
+/// is read under the learner's lock, not from the account read before the
+/// (slow) password check, which would let them all write the same next
+/// number and a guesser sending them in parallel never reach the lock.
+#[tokio::test]
+async fn wrong_passwords_sent_at_once_each_count() {
+    let app = support::spawn_app().await;
+    let browser = Browser::new(&app.base_url);
+    browser.post("/api/auth/register", &registration("eve", "eve@example.com")).await;
+    browser.post("/api/auth/logout", &[]).await;
+
+    let guesses = (0..4).map(|_| {
+        let base = app.base_url.clone();
+        tokio::spawn(async move {
+            let b = Browser::new(&base);
+            b.post("/api/auth/login", &[("login", "eve"), ("password", "wrong-password")]).await.status().as_u16()
+        })
+    });
+    for guess in guesses.collect::<Vec<_>>() {
+        assert_eq!(guess.await.unwrap(), 401);
+    }
+    let user = app.db.collection::<Document>(USERS).find_one(doc! { "username": "eve" }).await.unwrap().unwrap();
+    assert_eq!(user.get_document("security").unwrap().get_i32("loginAttempts").unwrap(), 4);
+}
+
 #[tokio::test]
 async fn cross_site_form_posts_are_refused() {
     let app = support::spawn_app().await;

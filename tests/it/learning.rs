@@ -1582,7 +1582,7 @@ async fn concurrent_heartbeats_credit_the_same_study_time_to_progress_enrollment
 async fn a_sign_in_waits_for_the_learning_write_that_holds_the_learners_lock() {
     let app = seeded().await;
     let (_, id) = learner(&app, "lockwaiter").await;
-    let held = foothold::db::learning::lock_learner(id).await;
+    let held = foothold::db::lock::lock_learner(id).await;
     let sign_in = tokio::spawn({
         let base = app.base_url.clone();
         async move {

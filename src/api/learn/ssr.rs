@@ -207,7 +207,7 @@ pub async fn enroll(module_id: &str) -> Result<(), AppError> {
         }
     }
     // Under the learner's lock: the refresh rewrites numbers a heartbeat may be adding to.
-    let _guard = learning::lock_learner(user.id).await;
+    let _guard = crate::db::lock::lock_learner(user.id).await;
     crate::db::enrollment::enroll(&db, user.id, module.id).await?;
     learning::refresh_enrollment(&db, user.id, module.id).await?;
     tracing::info!(target: "learning", event = "enrolled", user = %user.id, module = %module.id);
@@ -227,7 +227,7 @@ pub async fn set_status(module_id: &str, status: &str) -> Result<(), AppError> {
         }
     };
     // Under the learner's lock, like every change to their documents (a completion cannot slip in between).
-    let _guard = learning::lock_learner(user.id).await;
+    let _guard = crate::db::lock::lock_learner(user.id).await;
     crate::db::enrollment::set_status(&db, user.id, module, status).await?;
     Ok(())
 }
@@ -523,7 +523,7 @@ pub async fn heartbeat(content_id: &str, beat: &Beat) -> Result<Outcome, AppErro
     // both again under the lock (two of its eight database round trips).
     let locked = crate::auth::session::request_user_id().await?;
     let _guard = match locked {
-        Some(id) => Some(learning::lock_learner(id).await),
+        Some(id) => Some(crate::db::lock::lock_learner(id).await),
         None => None,
     };
     let a = access(content_id, None, false).await?;
