@@ -30,7 +30,7 @@ pub fn module_card(module: &ModuleCard) -> impl IntoView + use<> {
     let summary = content_summary(module);
     let duration = module.estimated_minutes.map(format_minutes);
     let difficulty = module.difficulty;
-    let href = ["/modules/", &module.id].concat();
+    let href = module.href();
     let title = module.title.clone();
     let short_description = module.short_description.clone();
     let progress = module.progress.clone();

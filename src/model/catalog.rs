@@ -46,6 +46,13 @@ pub struct ModuleCard {
     pub progress: Option<CardProgress>,
 }
 
+impl ModuleCard {
+    /// The module's page.
+    pub fn href(&self) -> String {
+        ["/modules/", &self.id].concat()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardProgress {
     pub status: EnrollmentStatus,

@@ -149,7 +149,7 @@ fn featured_list(shown: &[(&PhaseCard, Vec<&ModuleCard>)]) -> impl IntoView + us
     let links: Vec<(String, String)> = shown
         .iter()
         .flat_map(|(_, modules)| modules.iter().filter(|m| m.is_featured))
-        .map(|m| (["/modules/", &m.id].concat(), m.title.clone()))
+        .map(|m| (m.href(), m.title.clone()))
         .collect();
     (!links.is_empty()).then(|| {
         view! {
