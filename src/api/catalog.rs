@@ -1,9 +1,11 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::model::Catalog;
+use crate::model::catalog::ModuleCard;
 
 /// The public catalog: active phases in order with their active modules,
 /// and on each module the signed-in learner's enrollment.
@@ -15,22 +17,65 @@ pub async fn get_catalog() -> Result<Arc<Catalog>, AppError> {
     use crate::server::fail;
     let state = crate::server::state()?;
     let catalog = crate::db::catalog::load(&state.db).await.map_err(|e| fail(e.into()))?;
-    let Some(user) = crate::auth::session::request_user().await? else {
+    let Some(progress) = ssr::learners_progress(&state.db).await? else {
         return Ok(catalog);
     };
-    let enrollments = crate::db::enrollment::list_for_user_in_existing_modules(&state.db, user.id)
-        .await
-        .map_err(|e| fail(e.into()))?;
-    let progress: std::collections::HashMap<String, crate::model::catalog::CardProgress> = enrollments
-        .into_iter()
-        .map(|e| {
-            let card = crate::model::catalog::CardProgress { status: e.status, percentage: e.progress.percentage };
-            (e.module.to_hex(), card)
-        })
-        .collect();
     let mut mine = Catalog::clone(&catalog);
     for module in mine.phases.iter_mut().flat_map(|p| p.modules.iter_mut()) {
         module.progress = progress.get(&module.id).cloned();
     }
     Ok(Arc::new(mine))
+}
+
+/// What the home page shows of the catalog: how many phases and modules it
+/// has, and its featured modules (with the signed-in learner's progress),
+/// so the page carries a few cards rather than the whole catalog.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Highlights {
+    pub phases: usize,
+    pub modules: usize,
+    pub featured: Vec<ModuleCard>,
+}
+
+/// The home page's [`Highlights`]: public; a signed-in learner's cards
+/// carry their enrollment.
+#[server(endpoint = "catalog/highlights")]
+pub async fn get_highlights() -> Result<Highlights, AppError> {
+    use crate::server::fail;
+    let state = crate::server::state()?;
+    let catalog = crate::db::catalog::load(&state.db).await.map_err(|e| fail(e.into()))?;
+    let mut featured: Vec<ModuleCard> = catalog.featured().cloned().collect();
+    if let Some(progress) = ssr::learners_progress(&state.db).await? {
+        for module in &mut featured {
+            module.progress = progress.get(&module.id).cloned();
+        }
+    }
+    Ok(Highlights { phases: catalog.phases.len(), modules: catalog.module_count(), featured })
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use std::collections::HashMap;
+
+    use mongodb::Database;
+
+    use crate::error::AppError;
+    use crate::model::catalog::CardProgress;
+
+    /// The signed-in learner's enrollment in each module (by module id), or
+    /// `None` for a visitor.
+    pub async fn learners_progress(db: &Database) -> Result<Option<HashMap<String, CardProgress>>, AppError> {
+        let Some(user) = crate::auth::session::request_user().await? else {
+            return Ok(None);
+        };
+        let enrollments = crate::db::enrollment::list_for_user_in_existing_modules(db, user.id)
+            .await
+            .map_err(|e| crate::server::fail(e.into()))?;
+        Ok(Some(
+            enrollments
+                .into_iter()
+                .map(|e| (e.module.to_hex(), CardProgress { status: e.status, percentage: e.progress.percentage }))
+                .collect(),
+        ))
+    }
 }

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::catalog::get_catalog;
+use crate::api::catalog::get_highlights;
 use crate::components::module_card::module_card;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let catalog = Resource::new(|| (), |_| get_catalog());
+    let highlights = Resource::new(|| (), |_| get_highlights());
     view! {
         <Title text="" />
         <section class="py-10 sm:py-16">
@@ -27,17 +27,17 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <Suspense fallback=|| view! { <p class="text-muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let catalog = catalog.await.unwrap_or_default();
-                let featured: Vec<_> = catalog.featured().map(module_card).collect();
+                let highlights = highlights.await.unwrap_or_default();
+                let featured: Vec<_> = highlights.featured.iter().map(module_card).collect();
                 view! {
                     <section aria-labelledby="numbers" class="grid grid-cols-2 gap-4 sm:max-w-md">
                         <h2 id="numbers" class="sr-only">"Foothold in numbers"</h2>
                         <div class="rounded-lg border border-line bg-surface p-4">
-                            <p class="font-mono text-3xl text-brand">{catalog.phases.len()}</p>
+                            <p class="font-mono text-3xl text-brand">{highlights.phases}</p>
                             <p class="text-sm text-muted">"phases"</p>
                         </div>
                         <div class="rounded-lg border border-line bg-surface p-4">
-                            <p class="font-mono text-3xl text-brand">{catalog.module_count()}</p>
+                            <p class="font-mono text-3xl text-brand">{highlights.modules}</p>
                             <p class="text-sm text-muted">"modules"</p>
                         </div>
                     </section>

@@ -103,6 +103,36 @@ async fn inactive_phases_and_modules_are_hidden() {
     assert!(!html.contains("Visible Module") && !html.contains("Retired"));
 }
 
+/// The home page shows the catalog's size and its featured modules, and
+/// carries only those cards: not the whole catalog in its hydration data.
+#[tokio::test]
+async fn home_page_shows_the_featured_modules_and_the_catalogs_size_only() {
+    let app = support::spawn_app().await;
+    insert_phase_and_module(&app.db, "Packet Phase", "Featured Packets", "beginner").await;
+    insert_phase_and_module(&app.db, "Other Phase", "Quiet Module", "beginner").await;
+    app.db
+        .collection::<Document>(collections::MODULES)
+        .update_one(doc! { "title": "Quiet Module" }, doc! { "$set": { "isFeatured": false } })
+        .await
+        .unwrap();
+
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(html.contains("Featured Packets"), "the featured card is on the page");
+    assert!(!html.contains("Quiet Module"), "a module not featured is neither shown nor sent");
+    assert!(html.contains(r#"<p class="font-mono text-3xl text-brand">2</p><p class="text-sm text-muted">phases</p>"#));
+    assert!(
+        html.contains(r#"<p class="font-mono text-3xl text-brand">2</p><p class="text-sm text-muted">modules</p>"#)
+    );
+
+    let response = app.http.post(format!("{}/api/catalog/highlights", app.base_url)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let highlights: foothold::api::catalog::Highlights = response.json().await.unwrap();
+    assert_eq!((highlights.phases, highlights.modules), (2, 2));
+    let featured: Vec<&str> = highlights.featured.iter().map(|m| m.title.as_str()).collect();
+    assert_eq!(featured, ["Featured Packets"]);
+    assert_eq!(highlights.featured[0].progress, None, "a visitor has no progress");
+}
+
 #[tokio::test]
 async fn catalog_server_function_returns_json() {
     let app = support::spawn_app().await;
