@@ -1598,3 +1598,30 @@ async fn a_sign_in_waits_for_the_learning_write_that_holds_the_learners_lock() {
     let user = app.db.collection::<Document>(USERS).find_one(doc! { "_id": id }).await.unwrap().unwrap();
     assert!(user.get_document("security").unwrap().get_datetime("lastLogin").is_ok(), "the sign-in was recorded");
 }
+
+/// The home page's featured cards carry the signed-in learner's own
+/// enrollment (read for the featured modules alone), and none for others.
+#[tokio::test]
+async fn the_home_pages_featured_cards_carry_the_learners_own_progress() {
+    let app = seeded().await;
+    let linux = module_id(&app, LINUX).await;
+    let modules = app.db.collection::<Document>(MODULES);
+    modules.update_many(doc! {}, doc! { "$set": { "isFeatured": false } }).await.unwrap();
+    modules.update_one(doc! { "_id": linux }, doc! { "$set": { "isFeatured": true } }).await.unwrap();
+    let (ada, _) = learner(&app, "ada").await;
+    let (bob, _) = learner(&app, "bob").await;
+    assert_eq!(enroll(&ada, linux).await.0, 200);
+
+    let (status, mine) = ada.call("/api/catalog/highlights", &[]).await;
+    assert_eq!(status, 200, "{mine}");
+    let featured = mine["featured"].as_array().unwrap();
+    assert_eq!(featured.len(), 1, "{mine}");
+    assert_eq!(featured[0]["title"], LINUX);
+    assert_eq!(featured[0]["progress"]["status"], "active", "{mine}");
+    assert_eq!(featured[0]["progress"]["percentage"], 0.0);
+    assert!(mine["modules"].as_u64().unwrap() > 1, "the count is the whole catalog's: {mine}");
+
+    let (status, theirs) = bob.call("/api/catalog/highlights", &[]).await;
+    assert_eq!(status, 200);
+    assert!(theirs["featured"][0]["progress"].is_null(), "bob has not joined: {theirs}");
+}
