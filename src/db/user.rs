@@ -7,7 +7,7 @@
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{Bson, DateTime, Document, doc, to_document};
+use mongodb::bson::{DateTime, Document, doc, to_document};
 use serde::{Deserialize, Serialize};
 
 use super::collections::USERS;
@@ -397,18 +397,14 @@ pub async fn update_account(
 /// write the same next number and a guesser sending them in parallel would
 /// never reach the lock.
 pub async fn record_failed_login(db: &Database, id: ObjectId) -> Result<Option<DateTime>, RepoError> {
-    let users = db.collection::<Document>(USERS);
+    #[derive(Deserialize)]
+    struct Stored {
+        #[serde(default)]
+        security: Security,
+    }
     let _guard = super::lock::lock_learner(id).await;
-    let stored = users.find_one(doc! { "_id": id }).projection(doc! { "security": 1 }).await?;
-    let attempts = stored
-        .as_ref()
-        .and_then(|user| user.get_document("security").ok())
-        .and_then(|security| match security.get("loginAttempts") {
-            Some(Bson::Int32(n)) => Some(*n),
-            Some(Bson::Int64(n)) => Some(i32::try_from(*n).unwrap_or(i32::MAX)),
-            _ => None,
-        })
-        .unwrap_or(0);
+    let stored = db.collection::<Stored>(USERS).find_one(doc! { "_id": id }).projection(doc! { "security": 1 }).await?;
+    let attempts = stored.map_or(0, |s| s.security.login_attempts);
     let now = DateTime::now();
     let (attempts, lock) = crate::domain::lockout::after_failure(attempts, now.timestamp_millis());
     let lock = lock.map(DateTime::from_millis);
@@ -416,7 +412,7 @@ pub async fn record_failed_login(db: &Database, id: ObjectId) -> Result<Option<D
     if let Some(until) = lock {
         set.insert("security.lockUntil", until);
     }
-    users.update_one(doc! { "_id": id }, doc! { "$set": set }).await?;
+    db.collection::<Document>(USERS).update_one(doc! { "_id": id }, doc! { "$set": set }).await?;
     Ok(lock)
 }
 
