@@ -17,7 +17,8 @@ pub async fn get_catalog() -> Result<Arc<Catalog>, AppError> {
     use crate::server::fail;
     let state = crate::server::state()?;
     let catalog = crate::db::catalog::load(&state.db).await.map_err(|e| fail(e.into()))?;
-    let Some(progress) = ssr::learners_progress(&state.db, None).await? else {
+    let shown = catalog.phases.iter().flat_map(|p| p.modules.iter());
+    let Some(progress) = ssr::learners_progress(&state.db, shown).await? else {
         return Ok(catalog);
     };
     let mut mine = Catalog::clone(&catalog);
@@ -45,8 +46,7 @@ pub async fn get_highlights() -> Result<Highlights, AppError> {
     let state = crate::server::state()?;
     let catalog = crate::db::catalog::load(&state.db).await.map_err(|e| fail(e.into()))?;
     let mut featured: Vec<ModuleCard> = catalog.featured().cloned().collect();
-    let ids: Vec<_> = featured.iter().filter_map(|m| mongodb::bson::oid::ObjectId::parse_str(&m.id).ok()).collect();
-    if let Some(progress) = ssr::learners_progress(&state.db, Some(&ids)).await? {
+    if let Some(progress) = ssr::learners_progress(&state.db, featured.iter()).await? {
         for module in &mut featured {
             module.progress = progress.get(&module.id).cloned();
         }
@@ -63,23 +63,21 @@ mod ssr {
 
     use crate::db::enrollment::Enrollment;
     use crate::error::AppError;
-    use crate::model::catalog::CardProgress;
+    use crate::model::catalog::{CardProgress, ModuleCard};
 
-    /// The signed-in learner's enrollment in each module (by module id), or
-    /// `None` for a visitor: in the `modules` given (read by their derived
-    /// ids), or in every module that exists.
-    pub async fn learners_progress(
+    /// The signed-in learner's enrollment in the modules of these `cards`
+    /// (by module id), read by their derived ids, or `None` for a visitor.
+    pub async fn learners_progress<'a>(
         db: &Database,
-        modules: Option<&[ObjectId]>,
+        cards: impl Iterator<Item = &'a ModuleCard>,
     ) -> Result<Option<HashMap<String, CardProgress>>, AppError> {
         let Some(user) = crate::auth::session::request_user().await? else {
             return Ok(None);
         };
-        let enrollments = match modules {
-            Some(modules) => crate::db::keys::enrollments_among::<Enrollment>(db, user.id, modules).await,
-            None => crate::db::enrollment::list_for_user_in_existing_modules(db, user.id).await,
-        }
-        .map_err(|e| crate::server::fail(e.into()))?;
+        let modules: Vec<ObjectId> = cards.filter_map(|m| ObjectId::parse_str(&m.id).ok()).collect();
+        let enrollments = crate::db::keys::enrollments_among::<Enrollment>(db, user.id, &modules)
+            .await
+            .map_err(|e| crate::server::fail(e.into()))?;
         Ok(Some(
             enrollments
                 .into_iter()
