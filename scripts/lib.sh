@@ -48,7 +48,9 @@ wait_for_url() {
 # build_site [cargo-leptos options, e.g. --release]: builds the server and
 # the browser's WebAssembly split per page (`--split`: each page's code is a
 # chunk loaded when that page is first shown), then mends the split build's
-# JS glue (see scripts/split-fixup.py).
+# JS glue (see scripts/split-fixup.py) and trims what it sends: custom
+# sections, chunks without code and the loader's comments
+# (scripts/split-slim.py).
 # The split's manifest is removed from the site: with it, the server adds a
 # preload link per chunk to every page it renders (100-250 of them), which
 # took 45% of the module page's throughput (8,288 -> 4,641 req/s); the
@@ -57,6 +59,7 @@ wait_for_url() {
 build_site() {
   cargo leptos build --split "$@"
   python3 "$ROOT/scripts/split-fixup.py" "$ROOT/target/site/pkg/foothold.js"
+  python3 "$ROOT/scripts/split-slim.py" "$ROOT/target/site/pkg"
   rm -f "$ROOT/target/site/pkg/__wasm_split_manifest.json"
   # A gzip -9 copy beside each script, wasm module and style sheet in pkg/,
   # which the server sends to browsers that accept gzip (leptos_axum's file
