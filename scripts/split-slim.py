@@ -27,6 +27,7 @@ import re
 import sys
 
 STRIPPED = {"producers", "target_features"}
+DATA = 11  # the data section's id
 
 
 def leb128(data: bytes, at: int) -> tuple[int, int]:
@@ -77,6 +78,7 @@ def main(pkg: str) -> int:
     loaders = glob.glob(os.path.join(pkg, "__wasm_split*.js"))
     saved = 0
     empty = []
+    split_data = False
     for path in sorted(glob.glob(os.path.join(pkg, "*.wasm"))):
         data = open(path, "rb").read()
         try:
@@ -85,6 +87,8 @@ def main(pkg: str) -> int:
             print(f"split-slim: {path}: {error}", file=sys.stderr)
             return 1
         name = os.path.basename(path)
+        if name != "foothold.wasm" and any(kind == DATA for kind, _, _, _ in sections(slimmed)):
+            split_data = True
         if not has_code and re.fullmatch(r"chunk_\d+\.wasm", name) and loaders:
             empty.append(name[: -len(".wasm")])
         if len(slimmed) != len(data):
@@ -113,6 +117,11 @@ def main(pkg: str) -> int:
         open(loader, "w", encoding="utf-8").write(text)
         for chunk in empty:
             os.remove(os.path.join(pkg, chunk + ".wasm"))
+    if loaders and not split_data:
+        # The splitter fell back to keeping all read-only data in the main
+        # module (see SPLIT_DATA_ROOM in src/lib.rs): the site works, but
+        # every page downloads every page's strings (about 70 KB gzipped).
+        print(f"split-slim: warning: no chunk in {pkg} carries data; is SPLIT_DATA_ROOM too small?", file=sys.stderr)
     print(f"split-slim: {pkg}: {saved} bytes of custom sections removed, {len(empty)} empty chunks dropped")
     return 0
 

@@ -47,3 +47,18 @@ pub fn hydrate() {
     // Lazy routes: hydration waits for the chunk of the page being shown.
     leptos::mount::hydrate_lazy(app::App);
 }
+
+/// Room for the wasm splitter to lay out the read-only data per module.
+///
+/// `cargo leptos build --split` moves each read-only datum into the module
+/// whose code uses it, packed per module, but only while the result fits in
+/// the linker's `.rodata` segment; when it does not (alignment padding
+/// between modules and data used by several of them make it longer), the
+/// splitter keeps the whole segment in the main module, so every page
+/// downloaded every page's strings and static HTML. Nothing refers to this
+/// array, so the splitter emits it in no module: it costs no download, only
+/// address space after the read-only data. Non-zero, so that it is placed
+/// in `.rodata` and not `.bss`.
+#[cfg(all(feature = "hydrate", target_arch = "wasm32"))]
+#[used]
+static SPLIT_DATA_ROOM: [u8; 64 * 1024] = [0x5a; 64 * 1024];
