@@ -1,7 +1,9 @@
 // What a browser downloads to show a page and make it interactive, measured
 // in Debian's Chromium (the one the end-to-end tests drive): every response
 // from the first request until <body data-hydrated="true"> and an idle
-// network, each counted at its gzip -9 size, with an empty cache per page.
+// network, with an empty cache per page. A response sent gzipped (the site's
+// files in /pkg, from build_site's copies) counts the bytes received; any
+// other (the HTML, which a deployment's proxy would compress) its gzip -9 size.
 //
 // usage: node bench/first-load.mjs BASE_URL [PATH...]   (PATH defaults to /)
 // Prints one line per page: "PATH TOTAL_KB REQUESTS | group KB, ...".
@@ -26,12 +28,14 @@ try {
     const page = await context.newPage();
     const sizes = [];
     page.on('response', (response) => {
-      sizes.push(
-        response
-          .body()
-          .then((body) => ({ url: new URL(response.url()).pathname, bytes: gzipSync(body, { level: 9 }).length }))
-          .catch(() => null), // a redirect has no body
-      );
+      const url = new URL(response.url()).pathname;
+      const measured = async () => {
+        if (response.headers()['content-encoding'] === 'gzip') {
+          return { url, bytes: (await response.request().sizes()).responseBodySize };
+        }
+        return { url, bytes: gzipSync(await response.body(), { level: 9 }).length };
+      };
+      sizes.push(measured().catch(() => null)); // a redirect has no body
     });
     await page.goto(base + path);
     await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });

@@ -13,6 +13,7 @@ missing_apt=()
 command -v curl >/dev/null || missing_apt+=(curl)
 command -v python3 >/dev/null || missing_apt+=(python3)
 command -v patch >/dev/null || missing_apt+=(patch)
+command -v zopfli >/dev/null || missing_apt+=(zopfli)
 if [ "$NEED_CHROMIUM" = 1 ] && [ ! -x /usr/bin/chromium ]; then missing_apt+=(chromium); fi
 if [ ${#missing_apt[@]} -gt 0 ]; then
   step "apt: installing ${missing_apt[*]}"
