@@ -43,11 +43,14 @@ try {
     const files = (await Promise.all(sizes)).filter((f) => f !== null);
     const total = files.reduce((sum, f) => sum + f.bytes, 0);
     // Grouped: the page itself, the shared WebAssembly, the page's own
-    // chunk, the chunks it shares with some other pages, JS, CSS, the rest.
+    // chunk, or its bundle (the page's chunk and every chunk it needs in one
+    // file, which a browser's first page comes in), the chunks it shares
+    // with some other pages, JS, CSS, the rest.
     const groups = [
       ['HTML', (f) => !f.url.startsWith('/pkg/') && !f.url.includes('.')],
       ['main wasm', (f) => f.url === '/pkg/foothold.wasm'],
       ['page chunk', (f) => /\/pkg\/split_.*\.wasm$/.test(f.url)],
+      ['page bundle', (f) => /\/pkg\/bundle_.*\.wasm$/.test(f.url)],
       ['shared chunks', (f) => /\/pkg\/chunk_.*\.wasm$/.test(f.url)],
       ['JS', (f) => f.url.endsWith('.js')],
       ['CSS', (f) => f.url.endsWith('.css')],

@@ -15,16 +15,29 @@ do nothing in a browser:
 - the split loader (`__wasm_split*.js`) has a comment above each chunk
   naming every page that shares it: 4 KB of its 14 KB gzipped.
 
+- a page's first load fetched its module and every chunk it shares with
+  other pages, 80-210 files compressed one by one (the 123 of `/` are
+  66 KB gzipped apart and 47 KB as one file). Each page now also has a
+  bundle, its module and chunks merged into one (binaryen's wasm-merge,
+  through a small module that hands all of them the one memory, table and
+  stack pointer they import). The loader fetches a page's bundle when no
+  module of it is loaded yet, which is the first page a browser shows, and
+  marks every module in it as loaded; a later page fetches only the chunks
+  it still lacks, one by one, so no module is instantiated twice (a second
+  instance would write its data and table slots again).
+
 Run after scripts/split-fixup.py and before the gzip copies are made
 (`build_site` in scripts/lib.sh). Idempotent: a second run finds nothing
-to trim.
+to trim and makes the same bundles.
 
 usage: scripts/split-slim.py target/site/pkg
 """
 import glob
 import os
 import re
+import subprocess
 import sys
+import tempfile
 
 STRIPPED = {"producers", "target_features"}
 DATA = 11  # the data section's id
@@ -74,6 +87,125 @@ def slim(data: bytes) -> tuple[bytes, bool]:
     return bytes(kept), has_code
 
 
+# The loader's per-module memo becomes one map, so that a bundle can mark
+# the modules it holds as loaded; `bundled` fetches a page's bundle when none
+# of its modules is loaded yet, and otherwise falls back to the chunks.
+MAKE_LOAD = """function makeLoad(url, deps) {
+    const loader = async () => {
+        const parallelStuff = deps.map(d => d());
+        const fetchSelf = fetch(url);
+        parallelStuff.push(fetchSelf);
+        await Promise.all(parallelStuff);
+        const response = await fetchSelf;
+        const imports = getSharedImports();
+        return await WebAssembly.instantiateStreaming(response, imports);
+    };
+    const load = () => {
+        if (!started.has(url.href)) started.set(url.href, loader());
+        return started.get(url.href);
+    };
+    load.href = url.href;
+    load.deps = deps;
+    return load;
+}
+const started = new Map();
+function bundled(url, load) {
+    const members = [load, ...load.deps].map(d => d.href);
+    return () => {
+        if (members.some(m => started.has(m))) return load();
+        const bundle = fetch(url).then(response =>
+            WebAssembly.instantiateStreaming(response, { __wasm_split_bundle: getSharedImports().__wasm_split }));
+        members.forEach(m => started.set(m, bundle));
+        return bundle;
+    };
+}
+"""
+ORIGINAL_MAKE_LOAD = re.compile(r"^function makeLoad\(url, deps\) \{\n.*?^\}\n", re.S | re.M)
+PAGE_LOAD = re.compile(
+    r'^(export const \w+ = wrapAsyncCb\()makeLoad\(new URL\("\./(split_\w+)\.wasm", import\.meta\.url\), \[([^\]]*)\]\)\);$',
+    re.M,
+)
+BINARYEN_FEATURES = [
+    "--enable-bulk-memory",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+    "--enable-nontrapping-float-to-int",
+]
+
+
+def imported_limits(data: bytes) -> dict[str, int]:
+    """The minimum size of the memory and the table a module imports."""
+    found = {}
+    for kind, _, start, end in sections(data):
+        if kind != 2:
+            continue
+        _, at = leb128(data, start + 1)  # the section id, then its size
+        count, at = leb128(data, at)
+        for _ in range(count):
+            for _ in range(2):  # module and field names
+                length, at = leb128(data, at)
+                at += length
+            external = data[at]
+            at += 1
+            if external == 0:  # function: type index
+                _, at = leb128(data, at)
+            elif external in (1, 2):  # table: element type, then limits; memory: limits
+                if external == 1:
+                    at += 1
+                flags = data[at]
+                minimum, at = leb128(data, at + 1)
+                if flags & 1:
+                    _, at = leb128(data, at)
+                found["table" if external == 1 else "memory"] = minimum
+            elif external == 3:  # global: value type and mutability
+                at += 2
+            else:
+                raise ValueError(f"unknown import kind {external}")
+    return found
+
+
+def bundle(pkg: str, text: str, binaryen: str) -> str:
+    """Writes each page's bundle and returns the loader that uses them."""
+    pages = list(PAGE_LOAD.finditer(text))
+    memory = table = 0
+    for path in glob.glob(os.path.join(pkg, "*.wasm")):
+        if os.path.basename(path) != "foothold.wasm":
+            limits = imported_limits(open(path, "rb").read())
+            memory = max(memory, limits.get("memory", 0))
+            table = max(table, limits.get("table", 0))
+    host = f"""(module
+  (import "__wasm_split_bundle" "memory" (memory $m {memory}))
+  (import "__wasm_split_bundle" "__indirect_function_table" (table $t {table} funcref))
+  (import "__wasm_split_bundle" "__stack_pointer" (global $g (mut i32)))
+  (export "memory" (memory $m))
+  (export "__indirect_function_table" (table $t))
+  (export "__stack_pointer" (global $g)))
+"""
+    with tempfile.TemporaryDirectory() as work:
+        open(os.path.join(work, "host.wat"), "w").write(host)
+        host_wasm = os.path.join(work, "host.wasm")
+        subprocess.run([os.path.join(binaryen, "wasm-as"), *BINARYEN_FEATURES, os.path.join(work, "host.wat"), "-o", host_wasm], check=True)
+        for page in pages:
+            module, deps = page.group(2), [d.strip()[2:] for d in page.group(3).split(",") if d.strip()]
+            args = [host_wasm, "__wasm_split"]
+            for n, name in enumerate([module, *deps]):
+                args += [os.path.join(pkg, name + ".wasm"), f"m{n}"]
+            out = os.path.join(pkg, "bundle" + module[len("split") :] + ".wasm")
+            subprocess.run([os.path.join(binaryen, "wasm-merge"), *args, *BINARYEN_FEATURES, "-o", out], check=True)
+            merged = slim(open(out, "rb").read())[0]
+            open(out, "wb").write(merged)
+    text, found = ORIGINAL_MAKE_LOAD.subn(MAKE_LOAD, text)
+    if found != 1:
+        raise ValueError("the loader's makeLoad is not the one this script knows")
+    return PAGE_LOAD.sub(
+        lambda m: f'{m.group(1)}bundled(new URL("./bundle{m.group(2)[len("split"):]}.wasm", import.meta.url), '
+        f'makeLoad(new URL("./{m.group(2)}.wasm", import.meta.url), [{m.group(3)}])));',
+        text,
+    )
+
+
 def main(pkg: str) -> int:
     loaders = glob.glob(os.path.join(pkg, "__wasm_split*.js"))
     saved = 0
@@ -113,6 +245,13 @@ def main(pkg: str) -> int:
             text = re.sub(r"(?:, )?\b__" + chunk + r"\b(?:, )?", lambda m: ", " if m.group(0).count(",") == 2 else "", text)
             if re.search(r"\b__" + chunk + r"\b|\b" + chunk + r"\.wasm\b", text):
                 print(f"split-slim: {loader}: {chunk} is still referenced", file=sys.stderr)
+                return 1
+        if "function bundled(" not in text:
+            binaryen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "node_modules", "binaryen", "bin")
+            try:
+                text = bundle(pkg, text, binaryen)
+            except (ValueError, subprocess.CalledProcessError) as error:
+                print(f"split-slim: {loader}: cannot bundle the pages: {error}", file=sys.stderr)
                 return 1
         open(loader, "w", encoding="utf-8").write(text)
         for chunk in empty:
