@@ -74,3 +74,14 @@ build_site() {
   find "$ROOT/target/site/pkg" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) \
     -print0 | xargs -0 -r -P "$(nproc)" -n 16 "${compress[@]}"
 }
+
+# check_built_site: stops a benchmark on a site that did not come from
+# build_site. `cargo leptos build` alone leaves the split's manifest, from
+# which the server adds a preload link per chunk to every page (half the
+# module page's throughput), and no bundles, trimmed chunks or gzip copies.
+check_built_site() {
+  [ ! -e "$ROOT/target/site/pkg/__wasm_split_manifest.json" ] \
+    || die "target/site was built without build_site (its split manifest is there); build it with build_site --release, or run without --no-build"
+  compgen -G "$ROOT/target/site/pkg/bundle_*.wasm" >/dev/null \
+    || die "target/site has no page bundles; build it with build_site --release, or run without --no-build"
+}
