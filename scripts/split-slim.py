@@ -2,33 +2,34 @@
 """Trims what a split build (cargo leptos build --split) sends to the browser.
 
 The splitter writes each page's code as many small wasm files (a page needs
-90-230 of them), and three things in its output cost bytes or requests and
-do nothing in a browser:
+80-230 of them). Four things about its output cost bytes or requests:
 
 - every wasm file carries the `producers` and `target_features` custom
   sections (about 150 bytes gzipped each: 19 KB of the first load of `/`,
-  37 KB of `/catalog`); a browser ignores custom sections;
-- about a quarter of the chunks hold no code at all (only those two
-  sections), yet each is fetched and instantiated: 38 of the 119 files the
-  home page loads. Their loaders are removed from the split loader, with
-  every reference to them, and the files are deleted;
+  37 KB of `/catalog`); a browser ignores custom sections. They go;
+- some chunks hold nothing else, yet each was fetched and instantiated:
+  168 of 681 when the splitter kept all data in the main module (38 of the
+  119 files the home page loaded). Their loaders go from the split loader,
+  with every reference to them, and the files are deleted;
 - the split loader (`__wasm_split*.js`) has a comment above each chunk
-  naming every page that shares it: 4 KB of its 14 KB gzipped.
-
+  naming every page that shares it: 4 KB of its 14 KB gzipped. They go;
 - a page's first load fetched its module and every chunk it shares with
-  other pages, 80-210 files compressed one by one (the 123 of `/` are
-  66 KB gzipped apart and 47 KB as one file). Each page now also has a
-  bundle, its module and chunks merged into one (binaryen's wasm-merge,
-  through a small module that hands all of them the one memory, table and
-  stack pointer they import). The loader fetches a page's bundle when no
-  module of it is loaded yet, which is the first page a browser shows, and
-  marks every module in it as loaded; a later page fetches only the chunks
-  it still lacks, one by one, so no module is instantiated twice (a second
-  instance would write its data and table slots again).
+  other pages one by one (the 123 files of `/` are 66 KB compressed apart
+  and 47 KB as one file). Each page also gets a bundle, its module and
+  chunks merged into one (binaryen's wasm-merge, through a small module
+  that hands all of them the one memory, table and stack pointer they
+  import). The loader fetches a page's bundle when none of its modules is
+  loaded yet, which is the first page a browser shows, and marks every
+  module in it as loaded; a later page fetches only the chunks it still
+  lacks, so no module is instantiated twice (a second instance would
+  write its data and table slots again).
+
+It also warns when no chunk carries data: the sign that the splitter kept
+every page's strings in the main module (see SPLIT_DATA_ROOM in src/lib.rs).
 
 Run after scripts/split-fixup.py and before the gzip copies are made
 (`build_site` in scripts/lib.sh). Idempotent: a second run finds nothing
-to trim and makes the same bundles.
+to do.
 
 usage: scripts/split-slim.py target/site/pkg
 """
@@ -76,15 +77,15 @@ def sections(data: bytes):
 
 
 def slim(data: bytes) -> tuple[bytes, bool]:
-    """The module without the stripped custom sections, and whether anything but custom sections is left."""
+    """The module without the stripped custom sections, and whether it holds anything else (code, data)."""
     kept = bytearray(data[:8])
-    has_code = False
+    has_content = False
     for kind, name, start, end in sections(data):
         if kind == 0 and name in STRIPPED:
             continue
-        has_code = has_code or kind != 0
+        has_content = has_content or kind != 0
         kept += data[start:end]
-    return bytes(kept), has_code
+    return bytes(kept), has_content
 
 
 # The loader's per-module memo becomes one map, so that a bundle can mark
@@ -214,14 +215,14 @@ def main(pkg: str) -> int:
     for path in sorted(glob.glob(os.path.join(pkg, "*.wasm"))):
         data = open(path, "rb").read()
         try:
-            slimmed, has_code = slim(data)
+            slimmed, has_content = slim(data)
         except (ValueError, IndexError) as error:
             print(f"split-slim: {path}: {error}", file=sys.stderr)
             return 1
         name = os.path.basename(path)
         if name != "foothold.wasm" and any(kind == DATA for kind, _, _, _ in sections(slimmed)):
             split_data = True
-        if not has_code and re.fullmatch(r"chunk_\d+\.wasm", name) and loaders:
+        if not has_content and re.fullmatch(r"chunk_\d+\.wasm", name) and loaders:
             empty.append(name[: -len(".wasm")])
         if len(slimmed) != len(data):
             saved += len(data) - len(slimmed)
