@@ -49,8 +49,8 @@ wait_for_url() {
 # the browser's WebAssembly split per page (`--split`: each page's code is a
 # chunk loaded when that page is first shown), then mends the split build's
 # JS glue (see scripts/split-fixup.py) and trims what it sends: custom
-# sections, chunks without code and the loader's comments
-# (scripts/split-slim.py).
+# sections, chunks holding nothing, the loader's comments, and one bundle
+# per page for the first page a browser shows (scripts/split-slim.py).
 # The split's manifest is removed from the site: with it, the server adds a
 # preload link per chunk to every page it renders (100-250 of them), which
 # took 45% of the module page's throughput (8,288 -> 4,641 req/s); the

@@ -76,16 +76,17 @@ def sections(data: bytes):
         at = end
 
 
-def slim(data: bytes) -> tuple[bytes, bool]:
-    """The module without the stripped custom sections, and whether it holds anything else (code, data)."""
+def slim(data: bytes) -> tuple[bytes, set[int]]:
+    """The module without the stripped custom sections, and the ids of its other sections (code, data...)."""
     kept = bytearray(data[:8])
-    has_content = False
+    kinds = set()
     for kind, name, start, end in sections(data):
         if kind == 0 and name in STRIPPED:
             continue
-        has_content = has_content or kind != 0
+        if kind != 0:
+            kinds.add(kind)
         kept += data[start:end]
-    return bytes(kept), has_content
+    return bytes(kept), kinds
 
 
 # The loader's per-module memo becomes one map, so that a bundle can mark
@@ -215,14 +216,14 @@ def main(pkg: str) -> int:
     for path in sorted(glob.glob(os.path.join(pkg, "*.wasm"))):
         data = open(path, "rb").read()
         try:
-            slimmed, has_content = slim(data)
+            slimmed, kinds = slim(data)
         except (ValueError, IndexError) as error:
             print(f"split-slim: {path}: {error}", file=sys.stderr)
             return 1
         name = os.path.basename(path)
-        if name != "foothold.wasm" and any(kind == DATA for kind, _, _, _ in sections(slimmed)):
+        if name != "foothold.wasm" and DATA in kinds:
             split_data = True
-        if not has_content and re.fullmatch(r"chunk_\d+\.wasm", name) and loaders:
+        if not kinds and re.fullmatch(r"chunk_\d+\.wasm", name) and loaders:
             empty.append(name[: -len(".wasm")])
         if len(slimmed) != len(data):
             saved += len(data) - len(slimmed)
