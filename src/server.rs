@@ -79,6 +79,16 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The application's routes, generated once per process. Generating them
+/// renders the app with a process-wide flag set in leptos, and a resource
+/// first polled meanwhile, by a page another router is rendering, waits
+/// forever (leptos-rs/leptos#4773). Generated once, before the first router
+/// exists, no page can be rendering then.
+fn routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as an axum router, sending mail to the log.
 pub fn router(config: &Config, db: Database) -> Router {
     router_with_mailer(config, db, std::sync::Arc::new(crate::auth::mailer::LogMailer))
@@ -100,7 +110,7 @@ pub fn router_with_mailer(
         public_url: config.public_url.clone(),
         secure_cookies: config.secure_cookies,
     };
-    let routes = generate_route_list(App);
+    let routes = routes();
     let options = &state.leptos_options;
     let site_files = tower_http::services::ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
         .precompressed_gzip()

@@ -55,6 +55,49 @@ async fn catalog_page_lists_a_phase_and_its_module_from_the_database() {
     assert!(html.contains("/pkg/foothold.js"), "hydration script missing");
 }
 
+/// leptos' route-list generation sets a process-wide flag while it runs,
+/// and a resource first polled meanwhile waits forever (leptos-rs/leptos#4773).
+/// Tests build a router each while others render pages: this hung one page
+/// in about 25 runs of this file until about 30 s later it got the server's 408.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_another_router_does_not_stall_pages_being_rendered() {
+    let app = support::spawn_app().await;
+    insert_phase_and_module(&app.db, "Packet Basics Phase", "Reading Packet Captures", "beginner").await;
+    // Set when this test ends, even by a failed assertion: the runtime
+    // waits for the builder before the test can report.
+    struct Done(std::sync::Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for Done {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let finished = Done(done.clone());
+    let builder = tokio::task::spawn_blocking({
+        let (config, db, done) = (app.config.clone(), app.db.clone(), done.clone());
+        move || {
+            let mut built = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(foothold::server::router(&config, db.clone()));
+                built += 1;
+            }
+            built
+        }
+    });
+    for _ in 0..10 {
+        let requests = (0..4).map(|_| async {
+            let response = tokio::time::timeout(Duration::from_secs(10), app.get("/catalog"))
+                .await
+                .expect("a page rendered while another router is built is still answered");
+            assert_eq!(response.status(), 200);
+            assert!(response.text().await.unwrap().contains("Reading Packet Captures"));
+        });
+        futures::future::join_all(requests).await;
+    }
+    drop(finished);
+    assert!(builder.await.unwrap() > 0, "no router was built while the pages rendered");
+}
+
 #[tokio::test]
 async fn catalog_filter_by_difficulty_works_without_javascript() {
     let app = support::spawn_app().await;
