@@ -35,13 +35,13 @@ pub struct Health {
 }
 
 impl Health {
-    /// Starts watching `db` (until the runtime stops); it counts as up until
-    /// a ping says otherwise.
+    /// Starts watching `db` until the last copy of this `Health` (the
+    /// router's) is dropped; it counts as up until a ping says otherwise.
     pub fn watch(db: Database) -> Health {
         let health = Health { up: Arc::new(AtomicBool::new(true)) };
-        let up = Arc::clone(&health.up);
+        let watched = Arc::downgrade(&health.up);
         tokio::spawn(async move {
-            loop {
+            while let Some(up) = watched.upgrade() {
                 match tokio::time::timeout(PING_TIMEOUT, super::ping(&db)).await {
                     Ok(Ok(())) if !up.swap(true, Ordering::Relaxed) => {
                         tracing::info!(target: "database", event = "database_up", "the database answers again");
@@ -51,6 +51,8 @@ impl Health {
                     _ => {}
                 }
                 let interval = if up.load(Ordering::Relaxed) { INTERVAL_UP } else { INTERVAL_DOWN };
+                // Not held while asleep, so a dropped router ends its watcher.
+                drop(up);
                 tokio::time::sleep(interval).await;
             }
         });

@@ -78,3 +78,37 @@ async fn while_the_database_is_down_requests_get_503_at_once_and_serving_resumes
     ferretdb.wait().unwrap();
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A router's database watcher ends with the router: a process that builds
+/// routers (the tests do, one or more each) does not keep pinging for every
+/// router it dropped.
+#[tokio::test]
+async fn the_database_watcher_stops_when_its_router_is_dropped() {
+    let config = support::test_config(&support::unique_database());
+    let pings = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut options = mongodb::options::ClientOptions::parse(&config.mongodb_uri).await.unwrap();
+    options.command_event_handler = Some(mongodb::event::EventHandler::callback({
+        let pings = pings.clone();
+        move |event| {
+            if let mongodb::event::command::CommandEvent::Started(started) = event
+                && started.command_name == "ping"
+            {
+                pings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+    }));
+    let db = mongodb::Client::with_options(options).unwrap().database(&config.database);
+    let count = || pings.load(std::sync::atomic::Ordering::Relaxed);
+
+    let health = foothold::db::health::Health::watch(db);
+    let interval = foothold::db::health::INTERVAL_UP;
+    tokio::time::sleep(interval * 3).await;
+    assert!(count() >= 2, "the watcher pings while its router lives ({} pings)", count());
+
+    drop(health);
+    // A ping already under way may still finish.
+    tokio::time::sleep(interval * 2).await;
+    let after_drop = count();
+    tokio::time::sleep(interval * 4).await;
+    assert_eq!(count(), after_drop, "the watcher still pings after its router was dropped");
+}
