@@ -57,8 +57,8 @@ async fn catalog_page_lists_a_phase_and_its_module_from_the_database() {
 
 /// leptos' route-list generation sets a process-wide flag while it runs,
 /// and a resource first polled meanwhile waits forever (leptos-rs/leptos#4773).
-/// Tests build a router each while others render pages: this hung one page
-/// in about 25 runs of this file until about 30 s later it got the server's 408.
+/// Each test builds a router while others render pages: in about one run of
+/// this file in 25, a page waited until the server's 408, 30 s later.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn building_another_router_does_not_stall_pages_being_rendered() {
     let app = support::spawn_app().await;
@@ -107,18 +107,25 @@ async fn catalog_filter_by_difficulty_works_without_javascript() {
     // The page also carries the whole catalog as hydration data, so count the rendered cards.
     let cards = |html: &str, difficulty: &str| html.matches(&format!("data-difficulty=\"{difficulty}\"")).count();
 
-    let html = app.get("/catalog?difficulty=expert").await.text().await.unwrap();
+    // The status first: a page answered otherwise would read as a wrong filter.
+    let app = &app;
+    let page = |path: &'static str| async move {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        response.text().await.unwrap()
+    };
+    let html = page("/catalog?difficulty=expert").await;
     assert_eq!(cards(&html, "expert"), 1);
     assert_eq!(cards(&html, "intermediate"), 0, "filtered-out module still rendered");
     // A heading link's text, whatever hydration markers follow it.
     assert!(!html.contains(">Web Phase<"), "phase with no matching module still rendered");
     assert!(html.contains(">Ops Phase<"));
 
-    let html = app.get("/catalog?difficulty=advanced").await.text().await.unwrap();
+    let html = page("/catalog?difficulty=advanced").await;
     assert!(html.contains("data-testid=\"catalog-empty\""));
 
     // An unknown value shows everything rather than failing.
-    let html = app.get("/catalog?difficulty=%24ne").await.text().await.unwrap();
+    let html = page("/catalog?difficulty=%24ne").await;
     assert_eq!(cards(&html, "expert") + cards(&html, "intermediate"), 2);
 }
 
