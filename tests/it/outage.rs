@@ -85,20 +85,8 @@ async fn while_the_database_is_down_requests_get_503_at_once_and_serving_resumes
 #[tokio::test]
 async fn the_database_watcher_stops_when_its_router_is_dropped() {
     let config = support::test_config(&support::unique_database());
-    let pings = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut options = mongodb::options::ClientOptions::parse(&config.mongodb_uri).await.unwrap();
-    options.command_event_handler = Some(mongodb::event::EventHandler::callback({
-        let pings = pings.clone();
-        move |event| {
-            if let mongodb::event::command::CommandEvent::Started(started) = event
-                && started.command_name == "ping"
-            {
-                pings.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-        }
-    }));
-    let db = mongodb::Client::with_options(options).unwrap().database(&config.database);
-    let count = || pings.load(std::sync::atomic::Ordering::Relaxed);
+    let (db, commands) = support::watched_database(&config).await;
+    let count = || commands.lock().unwrap().iter().filter(|(name, _)| name == "ping").count();
 
     let health = foothold::db::health::Health::watch(db);
     let interval = foothold::db::health::INTERVAL_UP;

@@ -142,10 +142,8 @@ pub async fn spawn_app_configured(edit: impl FnOnce(&mut Config)) -> (TestApp, f
 /// The commands a client sent, as (command name, collection), in order.
 pub type Commands = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
 
-/// The real router on a database whose client records every command it
-/// sends, for tests of how many reads a request costs.
-pub async fn spawn_app_watched() -> (TestApp, Commands) {
-    let config = test_config(&unique_database());
+/// A client on `config`'s database that records every command it sends.
+pub async fn watched_database(config: &Config) -> (Database, Commands) {
     let commands = Commands::default();
     let seen = commands.clone();
     let mut options = mongodb::options::ClientOptions::parse(&config.mongodb_uri).await.expect("parse the test URI");
@@ -156,6 +154,14 @@ pub async fn spawn_app_watched() -> (TestApp, Commands) {
         }
     }));
     let db = mongodb::Client::with_options(options).expect("a client").database(&config.database);
+    (db, commands)
+}
+
+/// The real router on a database whose client records every command it
+/// sends, for tests of how many reads a request costs.
+pub async fn spawn_app_watched() -> (TestApp, Commands) {
+    let config = test_config(&unique_database());
+    let (db, commands) = watched_database(&config).await;
     foothold::db::indexes::ensure_indexes(&db).await.expect("create indexes");
     (serve(config, db, |_| {}).await.0, commands)
 }
