@@ -98,6 +98,16 @@ test('search, tag and skill filters combine, in the page and without JavaScript'
   await expect(page).toHaveURL(/difficulty=intermediate&tag=web/);
   await expect(cards).toHaveCount(2);
 
+  // A search keeps the difficulty the page shows now, in the page, and the
+  // form (rendered once) keeps the focus while the list changes.
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  await page.getByRole('searchbox', { name: 'Search' }).fill('xss');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=xss&tag=web&skill=&difficulty=intermediate$/);
+  await expect(cards).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Apply' })).toBeFocused();
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+
   const noJs = await browser.newContext({ javaScriptEnabled: false });
   const plain = await noJs.newPage();
   await plain.goto('/catalog');

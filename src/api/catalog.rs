@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 use crate::model::Catalog;
-use crate::model::catalog::ModuleCard;
+use crate::model::catalog::{CatalogFilter, ModuleCard};
 
 /// The public catalog: active phases in order with their active modules,
 /// and on each module the signed-in learner's enrollment.
@@ -14,18 +14,32 @@ use crate::model::catalog::ModuleCard;
 /// catalog itself; a learner's gets a copy carrying their progress.
 #[server(endpoint = "catalog")]
 pub async fn get_catalog() -> Result<Arc<Catalog>, AppError> {
+    let state = crate::server::state()?;
+    ssr::callers_catalog(&state.db).await
+}
+
+/// `/catalog`'s search form (text, tag and skill) showing `filter`, as HTML
+/// the server renders (`components::server_html`): the page shows it once
+/// per visit, and its submit event is handled by the page.
+#[server(endpoint = "catalog/search-form")]
+pub async fn catalog_search_form(#[server(default)] filter: CatalogFilter) -> Result<String, AppError> {
     use crate::server::fail;
+    let filter = filter.validate().map_err(|e| crate::server::fail(AppError::Invalid(e)))?;
     let state = crate::server::state()?;
     let catalog = crate::db::catalog::load(&state.db).await.map_err(|e| fail(e.into()))?;
-    let shown = catalog.phases.iter().flat_map(|p| p.modules.iter());
-    let Some(progress) = ssr::learners_progress(&state.db, shown).await? else {
-        return Ok(catalog);
-    };
-    let mut mine = Catalog::clone(&catalog);
-    for module in mine.phases.iter_mut().flat_map(|p| p.modules.iter_mut()) {
-        module.progress = progress.get(&module.id).cloned();
-    }
-    Ok(Arc::new(mine))
+    Ok(crate::pages::catalog::search_form_html(&catalog, &filter))
+}
+
+/// `/catalog`'s modules that match `filter` (the featured ones, then each
+/// phase's), with the signed-in learner's progress, as HTML the server
+/// renders (`components::server_html`): the page asks again whenever its
+/// filter changes.
+#[server(endpoint = "catalog/listing")]
+pub async fn catalog_listing(#[server(default)] filter: CatalogFilter) -> Result<String, AppError> {
+    let filter = filter.validate().map_err(|e| crate::server::fail(AppError::Invalid(e)))?;
+    let state = crate::server::state()?;
+    let catalog = ssr::callers_catalog(&state.db).await?;
+    Ok(crate::pages::catalog::listing_html(&catalog, &filter))
 }
 
 /// What the home page shows of the catalog: how many phases and modules it
@@ -57,13 +71,30 @@ pub async fn get_highlights() -> Result<Highlights, AppError> {
 #[cfg(feature = "ssr")]
 mod ssr {
     use std::collections::HashMap;
+    use std::sync::Arc;
 
     use mongodb::Database;
     use mongodb::bson::oid::ObjectId;
 
     use crate::db::enrollment::Enrollment;
     use crate::error::AppError;
+    use crate::model::Catalog;
     use crate::model::catalog::{CardProgress, ModuleCard};
+
+    /// The cached catalog for a visitor; for a signed-in learner, a copy
+    /// whose modules carry their enrollment.
+    pub async fn callers_catalog(db: &Database) -> Result<Arc<Catalog>, AppError> {
+        let catalog = crate::db::catalog::load(db).await.map_err(|e| crate::server::fail(e.into()))?;
+        let shown = catalog.phases.iter().flat_map(|p| p.modules.iter());
+        let Some(progress) = learners_progress(db, shown).await? else {
+            return Ok(catalog);
+        };
+        let mut mine = Catalog::clone(&catalog);
+        for module in mine.phases.iter_mut().flat_map(|p| p.modules.iter_mut()) {
+            module.progress = progress.get(&module.id).cloned();
+        }
+        Ok(Arc::new(mine))
+    }
 
     /// The signed-in learner's enrollment in the modules of these `cards`
     /// (by module id), read by their derived ids, or `None` for a visitor.

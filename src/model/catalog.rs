@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{Difficulty, EnrollmentStatus};
+use super::{Difficulty, EnrollmentStatus, FieldErrors};
 
 /// Everything `/catalog` shows: active phases in order, each with its active modules in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -72,6 +72,31 @@ pub struct CatalogFilter {
 }
 
 impl CatalogFilter {
+    /// The longest text, tag or skill a filter takes (the search box's `maxlength`).
+    pub const MAX_LEN: usize = 100;
+
+    /// The filter a page's query asks for (`param` reads one parameter):
+    /// values trimmed, empty ones and unknown difficulties ignored.
+    pub fn from_query(param: impl Fn(&str) -> Option<String>) -> CatalogFilter {
+        let text = |key: &str| param(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        CatalogFilter {
+            difficulty: param("difficulty").and_then(|d| Difficulty::parse(&d)),
+            tag: text("tag"),
+            skill: text("skill"),
+            text: text("q"),
+        }
+    }
+
+    /// The filter if each of its texts fits [`CatalogFilter::MAX_LEN`].
+    pub fn validate(self) -> Result<CatalogFilter, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let message = format!("A catalog filter is at most {} characters.", Self::MAX_LEN);
+        for (field, value) in [("tag", &self.tag), ("skill", &self.skill), ("q", &self.text)] {
+            errors.max_len_opt(field, value.as_deref(), Self::MAX_LEN, &message);
+        }
+        errors.finish(self)
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == CatalogFilter::default()
     }
@@ -302,6 +327,26 @@ mod tests {
         let f = CatalogFilter { tag: Some("red team".into()), text: Some("a&b".into()), ..CatalogFilter::default() };
         assert_eq!(f.with_difficulty(Some(Difficulty::Expert)), "/catalog?difficulty=expert&tag=red%20team&q=a%26b");
         assert_eq!(CatalogFilter::default().with_difficulty(None), "/catalog");
+    }
+
+    #[test]
+    fn a_query_becomes_a_trimmed_filter_and_overlong_texts_are_refused() {
+        let query = |pairs: &'static [(&'static str, &'static str)]| {
+            move |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string())
+        };
+        let filter = CatalogFilter::from_query(query(&[("difficulty", "expert"), ("tag", " web "), ("q", "  ")]));
+        assert_eq!(
+            filter,
+            CatalogFilter { difficulty: Some(Difficulty::Expert), tag: Some("web".into()), skill: None, text: None }
+        );
+        assert_eq!(CatalogFilter::from_query(query(&[("difficulty", "$ne")])), CatalogFilter::default());
+        assert_eq!(filter.clone().validate(), Ok(filter));
+
+        let long = "x".repeat(CatalogFilter::MAX_LEN + 1);
+        let errors = CatalogFilter { text: Some(long), ..CatalogFilter::default() }.validate().unwrap_err();
+        assert_eq!(errors.get("q"), Some("A catalog filter is at most 100 characters."));
+        let fits = CatalogFilter { skill: Some("x".repeat(CatalogFilter::MAX_LEN)), ..CatalogFilter::default() };
+        assert!(fits.validate().is_ok());
     }
 
     #[test]

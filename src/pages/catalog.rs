@@ -1,37 +1,49 @@
-use leptos::either::Either;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::catalog::get_catalog;
-use crate::components::module_card::module_card;
-use crate::components::reactive_view;
+use crate::api::catalog::{catalog_listing, catalog_search_form};
+use crate::components::server_html::{ServerHtml, placed};
+use crate::model::Difficulty;
 use crate::model::catalog::CatalogFilter;
-use crate::model::catalog::PhaseCard;
-use crate::model::{Difficulty, ModuleCard};
+#[cfg(feature = "ssr")]
+use crate::model::catalog::{Catalog, ModuleCard, PhaseCard};
+#[cfg(feature = "ssr")]
+use leptos::either::Either;
 
 /// `/catalog`: phases in order with their modules, featured ones first,
 /// filterable by difficulty, tag, skill and text.
 ///
 /// The filters are links and a GET form (`?difficulty=…&tag=…&skill=…&q=…`):
 /// without JavaScript each is a normal page load rendered by the server;
-/// after hydration the router handles them in the page and the list is
-/// re-filtered without a request.
+/// after hydration the router handles them in the page.
+///
+/// The search form and the module list are HTML the server renders
+/// (`components::server_html`), so the browser's code for this page is the
+/// difficulty links and the two places the HTML goes, not the cards and
+/// form it would otherwise hydrate and rebuild: the page's first load is a
+/// fraction of what it was. A change of filter asks the server for the
+/// list again (the catalog is cached there); the list shown stays until
+/// the new one arrives. The form is rendered once per visit, so focus and
+/// what the learner typed stay put while the list changes.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
-    let catalog = Resource::new(|| (), |_| get_catalog());
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let q = query.read();
-        let text = |key: &str| q.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        CatalogFilter {
-            difficulty: q.get("difficulty").and_then(|d| Difficulty::parse(&d)),
-            tag: text("tag"),
-            skill: text("skill"),
-            text: text("q"),
-        }
+        CatalogFilter::from_query(|key| q.get(key))
     });
+    let form = Resource::new(
+        || (),
+        move |()| async move { catalog_search_form(filter.get_untracked()).await.map(ServerHtml) },
+    );
+    let listing =
+        Resource::new(move || filter.get(), |filter| async move { catalog_listing(filter).await.map(ServerHtml) });
+    let (loading, set_loading) = signal(false);
+    let navigate = use_navigate();
+    let search = move |ev: SubmitEvent| search_in_page(&ev, filter.get_untracked().difficulty, &navigate);
 
     view! {
         <Title text="Catalog" />
@@ -42,34 +54,35 @@ pub fn CatalogPage() -> impl IntoView {
             </p>
         </header>
         <DifficultyFilter filter />
-        <Suspense fallback=|| view! { <p class="text-muted">"Loading the catalog…"</p> }>
-            {move || Suspend::new(async move {
-                match catalog.await {
-                    Ok(catalog) => {
-                        let (tags, skills) = (catalog.tags(), catalog.skills());
-                        Either::Left(view! {
-                            <SearchForm filter tags skills />
-                            {reactive_view(move || {
-                                let filter = filter.get();
-                                let shown: Vec<_> = catalog.matching(&filter).collect();
-                                view! {
-                                    {featured_list(&shown)}
-                                    {phase_list(&shown)}
-                                }
-                            })}
-                        })
-                    }
-                    Err(err) => {
-                        Either::Right(view! {
-                            <p role="alert" class="rounded border border-red-500/50 bg-red-500/10 p-4">
-                                {err.to_string()}
-                            </p>
-                        })
-                    }
-                }
-            })}
-        </Suspense>
+        <div on:submit=search>
+            <Suspense>{move || Suspend::new(async move { placed(form.await) })}</Suspense>
+        </div>
+        <div aria-busy=move || loading.get().then_some("true")>
+            <Transition
+                fallback=|| view! { <p class="text-muted">"Loading the catalog…"</p> }
+                set_pending=set_loading
+            >
+                {move || Suspend::new(async move { placed(listing.await) })}
+            </Transition>
+        </div>
     }
+}
+
+/// Submits the search form through the router: its text, tag and skill with
+/// the difficulty the page shows now (the form's own hidden difficulty is
+/// the one it was rendered with). If the form cannot be read, the browser
+/// submits it as a normal page load.
+fn search_in_page(ev: &SubmitEvent, difficulty: Option<Difficulty>, navigate: &impl Fn(&str, NavigateOptions)) {
+    use leptos::wasm_bindgen::JsCast;
+    let Some(form) = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
+    let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else { return };
+    params.delete("difficulty");
+    if let Some(difficulty) = difficulty {
+        params.set("difficulty", difficulty.as_str());
+    }
+    ev.prevent_default();
+    navigate(&format!("/catalog?{}", String::from(params.to_string())), NavigateOptions::default());
 }
 
 #[component]
@@ -100,11 +113,12 @@ fn DifficultyFilter(filter: Memo<CatalogFilter>) -> impl IntoView {
     }
 }
 
-/// Text, tag and skill: a GET form the router handles in the page after hydration.
-#[component]
-fn SearchForm(filter: Memo<CatalogFilter>, tags: Vec<String>, skills: Vec<String>) -> impl IntoView {
-    let current = filter.get_untracked();
-    let select = |name: &'static str, label: &'static str, options: Vec<String>, chosen: Option<String>| {
+/// The search form (text, tag and skill) showing `filter`, as HTML: a GET
+/// form that works without JavaScript; with it, [`search_in_page`].
+#[cfg(feature = "ssr")]
+pub fn search_form_html(catalog: &Catalog, filter: &CatalogFilter) -> String {
+    let select = |name: &'static str, label: &'static str, options: Vec<String>, chosen: Option<&str>| {
+        let selected = |o: &str| chosen.is_some_and(|c| c.eq_ignore_ascii_case(o));
         view! {
             <div class="flex flex-col gap-1 text-sm">
                 <label for=format!("filter-{name}")>{label}</label>
@@ -113,38 +127,52 @@ fn SearchForm(filter: Memo<CatalogFilter>, tags: Vec<String>, skills: Vec<String
                     {options
                         .into_iter()
                         .map(|o| {
-                            let selected = chosen.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(&o));
-                            view! { <option value=o.clone() selected=selected>{o.clone()}</option> }
+                            let (value, chosen) = (o.clone(), selected(&o));
+                            view! { <option value=value selected=chosen>{o}</option> }
                         })
                         .collect_view()}
                 </select>
             </div>
         }
     };
-    view! {
-        <Form method="GET" action="/catalog" attr:class="mb-8 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto] sm:items-end" attr:role="search" attr:aria-label="Search the catalog">
-            {current.difficulty.map(|d| view! { <input type="hidden" name="difficulty" value=d.as_str() /> })}
-            <label class="flex flex-col gap-1 text-sm">
-                "Search"
-                <input
-                    type="search"
-                    name="q"
-                    value=current.text.clone().unwrap_or_default()
-                    maxlength="100"
-                    placeholder="Title, topic or skill"
-                    class="rounded border border-line bg-surface px-3 py-2"
-                />
-            </label>
-            {select("tag", "Tag", tags, current.tag.clone())}
-            {select("skill", "Skill", skills, current.skill.clone())}
-            <button type="submit" class="rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90">
-                "Apply"
-            </button>
-        </Form>
-    }
+    let (tags, skills) = (catalog.tags(), catalog.skills());
+    let filter = filter.clone();
+    crate::components::server_html::render(move || {
+        view! {
+            <form method="get" action="/catalog" class="mb-8 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto] sm:items-end" role="search" aria-label="Search the catalog">
+                {filter.difficulty.map(|d| view! { <input type="hidden" name="difficulty" value=d.as_str() /> })}
+                <label class="flex flex-col gap-1 text-sm">
+                    "Search"
+                    <input
+                        type="search"
+                        name="q"
+                        value=filter.text.clone().unwrap_or_default()
+                        maxlength=CatalogFilter::MAX_LEN
+                        placeholder="Title, topic or skill"
+                        class="rounded border border-line bg-surface px-3 py-2"
+                    />
+                </label>
+                {select("tag", "Tag", tags, filter.tag.as_deref())}
+                {select("skill", "Skill", skills, filter.skill.as_deref())}
+                <button type="submit" class="rounded bg-brand px-4 py-2 font-semibold text-bg hover:opacity-90">
+                    "Apply"
+                </button>
+            </form>
+        }
+        .into_any()
+    })
+}
+
+/// The featured modules among those `filter` shows, then the phases with
+/// their modules, as HTML.
+#[cfg(feature = "ssr")]
+pub fn listing_html(catalog: &Catalog, filter: &CatalogFilter) -> String {
+    let shown: Vec<_> = catalog.matching(filter).collect();
+    crate::components::server_html::render(|| view! { {featured_list(&shown)} {phase_list(&shown)} }.into_any())
 }
 
 /// Links to the featured modules among those shown.
+#[cfg(feature = "ssr")]
 fn featured_list(shown: &[(&PhaseCard, Vec<&ModuleCard>)]) -> impl IntoView + use<> {
     let links: Vec<(String, String)> = shown
         .iter()
@@ -181,6 +209,7 @@ fn featured_list(shown: &[(&PhaseCard, Vec<&ModuleCard>)]) -> impl IntoView + us
 }
 
 /// The phases shown, each with its modules shown, borrowed from the catalog.
+#[cfg(feature = "ssr")]
 fn phase_list(phases: &[(&PhaseCard, Vec<&ModuleCard>)]) -> impl IntoView + use<> {
     if phases.is_empty() {
         return Either::Left(view! {
@@ -216,7 +245,10 @@ fn phase_list(phases: &[(&PhaseCard, Vec<&ModuleCard>)]) -> impl IntoView + use<
                                 </p>
                             </div>
                             <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-                                {modules.iter().map(|m| view! { <li>{module_card(m)}</li> }).collect_view()}
+                                {modules
+                                    .iter()
+                                    .map(|m| view! { <li>{crate::components::module_card::module_card(m)}</li> })
+                                    .collect_view()}
                             </ul>
                         </section>
                     }

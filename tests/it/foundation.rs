@@ -53,6 +53,50 @@ async fn catalog_page_lists_a_phase_and_its_module_from_the_database() {
     assert!(!html.contains("<template"), "content streamed out of order");
     // The page hydrates: the wasm loader is referenced.
     assert!(html.contains("/pkg/foothold.js"), "hydration script missing");
+    // The cards are HTML the browser places as it is: the page does not
+    // carry them a second time as hydration data.
+    assert_eq!(html.matches("Read a packet capture.").count(), 1, "the card's text is on the page once");
+}
+
+/// The page asks the server for its list again when its filter changes:
+/// the answer is the list's HTML for that filter, and a filter longer than
+/// the search box allows is refused with a message.
+#[tokio::test]
+async fn the_catalog_listing_and_search_form_are_rendered_for_a_filter() {
+    let app = support::spawn_app().await;
+    insert_phase_and_module(&app.db, "Web Phase", "Cookie Jar", "intermediate").await;
+    insert_phase_and_module(&app.db, "Ops Phase", "Kerberoasting", "expert").await;
+    let visitor = support::Browser::new(&app.base_url);
+
+    let (status, html) = visitor.call("/api/catalog/listing", &[("filter[difficulty]", "expert")]).await;
+    assert_eq!(status, 200, "{html}");
+    let html = html.as_str().expect("the listing is HTML in a JSON string");
+    assert!(html.contains(">Kerberoasting<") && html.contains(">Ops Phase<"), "{html}");
+    assert!(!html.contains("Cookie Jar") && !html.contains("Web Phase"), "{html}");
+    assert_eq!(html.matches(r#"data-testid="module-card""#).count(), 1);
+
+    let (status, html) =
+        visitor.call("/api/catalog/listing", &[("filter[tag]", "PACKETS"), ("filter[text]", "jar")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(html.as_str().unwrap().matches(r#"data-testid="module-card""#).count(), 1, "{html}");
+
+    // No filter at all: every module (the page's "All levels").
+    let (status, html) = visitor.call("/api/catalog/listing", &[]).await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(html.as_str().unwrap().matches(r#"data-testid="module-card""#).count(), 2, "{html}");
+
+    let (status, html) = visitor.call("/api/catalog/search-form", &[("filter[tag]", "packets")]).await;
+    assert_eq!(status, 200);
+    let html = html.as_str().expect("the form is HTML in a JSON string");
+    assert!(html.contains(r#"<form method="get" action="/catalog""#), "{html}");
+    assert!(html.contains(r#"<option value="packets" selected>"#), "the chosen tag is selected: {html}");
+
+    let long = "x".repeat(101);
+    for path in ["/api/catalog/listing", "/api/catalog/search-form"] {
+        let (status, error) = visitor.call(path, &[("filter[text]", &long)]).await;
+        assert_eq!(status, 422, "{path}: {error}");
+        assert!(error.to_string().contains("A catalog filter is at most 100 characters."), "{path}: {error}");
+    }
 }
 
 /// leptos' route-list generation sets a process-wide flag while it runs,
@@ -104,7 +148,6 @@ async fn catalog_filter_by_difficulty_works_without_javascript() {
     insert_phase_and_module(&app.db, "Web Phase", "Cookie Jar", "intermediate").await;
     insert_phase_and_module(&app.db, "Ops Phase", "Kerberoasting", "expert").await;
 
-    // The page also carries the whole catalog as hydration data, so count the rendered cards.
     let cards = |html: &str, difficulty: &str| html.matches(&format!("data-difficulty=\"{difficulty}\"")).count();
 
     // The status first: a page answered otherwise would read as a wrong filter.
