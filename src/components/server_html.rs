@@ -38,10 +38,12 @@ impl<'de> Deserialize<'de> for ServerHtml {
 }
 
 /// Renders `view` to HTML on the server, under an owner of its own that is
-/// dropped afterwards (with every signal the view made).
+/// dropped afterwards (with every signal the view made). Typed, not an
+/// `AnyView`: `into_any()` on the server first copies a view into its owned
+/// form, every class string included (Finding 21 in `docs/performance.md`).
 #[cfg(feature = "ssr")]
-pub fn render(view: impl FnOnce() -> AnyView) -> String {
-    Owner::new().with(|| view().to_html())
+pub fn render<V: IntoView>(view: impl FnOnce() -> V) -> String {
+    Owner::new().with(|| view().into_view().to_html())
 }
 
 /// The server's HTML in an element of the page, or what went wrong.

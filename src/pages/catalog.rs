@@ -159,7 +159,6 @@ pub fn search_form_html(catalog: &Catalog, filter: &CatalogFilter) -> String {
                 </button>
             </form>
         }
-        .into_any()
     })
 }
 
@@ -168,7 +167,7 @@ pub fn search_form_html(catalog: &Catalog, filter: &CatalogFilter) -> String {
 #[cfg(feature = "ssr")]
 pub fn listing_html(catalog: &Catalog, filter: &CatalogFilter) -> String {
     let shown: Vec<_> = catalog.matching(filter).collect();
-    crate::components::server_html::render(|| view! { {featured_list(&shown)} {phase_list(&shown)} }.into_any())
+    crate::components::server_html::render(|| view! { {featured_list(&shown)} {phase_list(&shown)} })
 }
 
 /// Links to the featured modules among those shown.
