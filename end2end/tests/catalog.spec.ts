@@ -118,3 +118,14 @@ test('search, tag and skill filters combine, in the page and without JavaScript'
   await expect(plain.getByTestId('module-card')).toContainText('Network Reconnaissance');
   await noJs.close();
 });
+
+test('the catalog opened from another page is built from the server\'s HTML', async ({ page }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Catalog', exact: true }).click();
+  await expect(page).toHaveURL(/\/catalog$/);
+  await expect(page.getByTestId('module-card')).toHaveCount(ALL_MODULES);
+  await expect(page.getByRole('searchbox', { name: 'Search' })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+});
