@@ -20,11 +20,13 @@ pub async fn get_catalog() -> Result<Arc<Catalog>, AppError> {
 
 /// `/catalog`'s search form (text, tag and skill) showing `filter`, as HTML
 /// the server renders (`components::server_html`): the page shows it once
-/// per visit, and its submit event is handled by the page.
+/// per visit, and its submit event is handled by the page. A filter over
+/// the length limit is not shown: the form comes empty, and the list beside
+/// it says what was wrong (once, not twice).
 #[server(endpoint = "catalog/search-form")]
 pub async fn catalog_search_form(#[server(default)] filter: CatalogFilter) -> Result<String, AppError> {
     use crate::server::fail;
-    let filter = filter.validate().map_err(|e| crate::server::fail(AppError::Invalid(e)))?;
+    let filter = filter.validate().unwrap_or_default();
     let state = crate::server::state()?;
     let catalog = crate::db::catalog::load(&state.db).await.map_err(|e| fail(e.into()))?;
     Ok(crate::pages::catalog::search_form_html(&catalog, &filter))
