@@ -136,8 +136,7 @@ pub fn search_form_html(catalog: &Catalog, filter: &CatalogFilter) -> String {
         }
     };
     let (tags, skills) = (catalog.tags(), catalog.skills());
-    let filter = filter.clone();
-    crate::components::server_html::render(move || {
+    crate::components::server_html::render(|| {
         view! {
             <form method="get" action="/catalog" class="mb-8 grid gap-3 sm:grid-cols-[1fr_auto_auto_auto] sm:items-end" role="search" aria-label="Search the catalog">
                 {filter.difficulty.map(|d| view! { <input type="hidden" name="difficulty" value=d.as_str() /> })}
