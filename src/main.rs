@@ -16,7 +16,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
     "usage: foothold [serve | seed-demo | seed-synthetic [options] | create-admin USERNAME EMAIL | rebuild
-                 | export [--module ID] [--out FILE] | import FILE [--dry-run] | help]
+                 | export [--module ID] [--out FILE] | import FILE [--dry-run] | db-floor [options] | help]
 
   serve           run the web server (default)
   seed-demo       load the demo curriculum into the database; safe to run again
@@ -38,6 +38,13 @@ const USAGE: &str =
   import          read a catalog file (FILE, or - for stdin), check all of it,
                   then create new documents and update changed ones (matched
                   by id; safe to run again); --dry-run only reports what it would do
+  db-floor        measure what the database serves under Foothold's pages, on a
+                  seeded data set: --clients N (50) tasks each read a learner by
+                  _id, then a learner and their enrollments, then build a
+                  learner's dashboard data (no HTTP, no HTML), then update a
+                  progress record by _id, for --seconds N (10) each; prints
+                  one line per measure:
+                  `read|enrollments|dashboard|write per_second p50_ms p99_ms errors`
 
 Configuration comes from the environment: MONGODB_URI, FOOTHOLD_DATABASE,
 FOOTHOLD_ADDR, FOOTHOLD_SITE_ROOT, RUST_LOG, FOOTHOLD_LOG_FORMAT (see README).";
@@ -100,6 +107,13 @@ async fn run() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        "db-floor" => match floor_args(std::env::args().skip(2)) {
+            Ok((clients, seconds)) => db_floor(&config, clients, seconds).await,
+            Err(err) => {
+                eprintln!("foothold: {err}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         other => {
             eprintln!("foothold: unknown command {other:?}\n\n{USAGE}");
             return ExitCode::from(2);
@@ -132,6 +146,31 @@ fn synthetic_size(mut args: impl Iterator<Item = String>) -> Result<foothold::se
         }
     }
     Ok(size)
+}
+
+/// Parses `--clients N --seconds N`.
+fn floor_args(mut args: impl Iterator<Item = String>) -> Result<(usize, u64), String> {
+    let (mut clients, mut seconds) = (50, 10);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(|| format!("db-floor: {flag} needs a number"))?;
+        let n: u64 = value.parse().map_err(|_| format!("db-floor: {flag} {value:?} is not a whole number"))?;
+        match flag.as_str() {
+            "--clients" => clients = (n as usize).max(1),
+            "--seconds" => seconds = n.max(1),
+            other => return Err(format!("db-floor: unknown option {other:?}")),
+        }
+    }
+    Ok((clients, seconds))
+}
+
+async fn db_floor(config: &Config, clients: usize, seconds: u64) -> Result<(), String> {
+    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
+        .await
+        .map_err(|e| e.to_string())?;
+    for measure in foothold::floor::measure(&db, clients, seconds).await? {
+        println!("{measure}");
+    }
+    Ok(())
 }
 
 async fn rebuild(config: &Config) -> Result<(), String> {

@@ -15,7 +15,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::{badges, stats_view};
+pub use ssr::{badges, dashboard as dashboard_data, stats_view};
 
 #[cfg(feature = "ssr")]
 mod ssr {

@@ -543,6 +543,33 @@ async fn synthetic_data_set_has_the_requested_shape() {
 }
 
 #[tokio::test]
+async fn the_database_floor_measures_each_command_on_a_seeded_set() {
+    use foothold::db::collections::PROGRESS;
+    use foothold::seed::synthetic::{Size, seed};
+    let (_config, db) = support::fresh_database().await;
+    let empty = foothold::floor::measure(&db, 2, 1).await.unwrap_err();
+    assert!(empty.contains("users is empty: seed the database first"), "{empty}");
+    let size = Size { users: 12, modules: 3, content_per_module: 3, progress: 90, sign_in: 0, sequential: true };
+    seed(&db, size).await.unwrap();
+    let started = mongodb::bson::DateTime::now();
+    let measures = foothold::floor::measure(&db, 3, 1).await.unwrap();
+    let names: Vec<&str> = measures.iter().map(|m| m.name).collect();
+    assert_eq!(names, ["read", "enrollments", "dashboard", "write"]);
+    for m in &measures {
+        assert_eq!(m.errors, 0, "{m}");
+        assert!(m.per_second > 0.0 && m.p50 <= m.p99 && m.p99 > std::time::Duration::ZERO, "{m}");
+        assert_eq!(m.to_string().split(' ').count(), 5, "one line of five fields for bench/run: {m}");
+    }
+    // The writes were real: progress records were marked accessed during the run.
+    let touched = db
+        .collection::<Document>(PROGRESS)
+        .count_documents(doc! { "lastAccessedAt": { "$gte": started } })
+        .await
+        .unwrap();
+    assert!(touched > 0, "no progress record was written");
+}
+
+#[tokio::test]
 async fn documents_from_before_derived_ids_are_moved_once_with_their_certificate_claims() {
     use foothold::db::collections::{ENROLLMENTS, PROGRESS};
     use foothold::db::keys;
