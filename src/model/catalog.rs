@@ -109,7 +109,7 @@ impl CatalogFilter {
         }
         for (key, value) in [("tag", &self.tag), ("skill", &self.skill), ("q", &self.text)] {
             if let Some(v) = value {
-                parts.push(format!("{key}={}", encode(v)));
+                parts.push(format!("{key}={}", super::encode_query_value(v)));
             }
         }
         if parts.is_empty() { "/catalog".into() } else { format!("/catalog?{}", parts.join("&")) }
@@ -130,17 +130,6 @@ impl CatalogFilter {
                     .any(|field| field.to_lowercase().contains(&needle))
             })
     }
-}
-
-/// Percent-encodes a query value (letters, digits and `-._~` stay).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 impl Catalog {
