@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use foothold::config::Config;
+use mongodb::Database;
 
 /// mimalloc instead of glibc's malloc: rendering a page allocates and frees
 /// thousands of small strings, and with glibc 45% of the server's CPU went
@@ -76,9 +77,16 @@ async fn run() -> ExitCode {
 
     let result = match command.as_str() {
         "serve" => foothold::server::serve(config).await.map_err(|e| e.to_string()),
-        "seed-demo" => foothold::seed::seed_demo_from_config(&config).await.map_err(|e| e.to_string()),
+        "seed-demo" => {
+            connected(&config, async |db| foothold::seed::seed_demo_command(db).await.map_err(|e| e.to_string())).await
+        }
         "seed-synthetic" => match synthetic_size(std::env::args().skip(2)) {
-            Ok(size) => foothold::seed::seed_synthetic_from_config(&config, size).await.map_err(|e| e.to_string()),
+            Ok(size) => {
+                connected(&config, async |db| {
+                    foothold::seed::seed_synthetic_command(db, size).await.map_err(|e| e.to_string())
+                })
+                .await
+            }
             Err(err) => {
                 eprintln!("foothold: {err}\n\n{USAGE}");
                 return ExitCode::from(2);
@@ -164,30 +172,44 @@ fn floor_args(mut args: impl Iterator<Item = String>) -> Result<(usize, u64), St
 }
 
 async fn db_floor(config: &Config, clients: usize, seconds: u64) -> Result<(), String> {
-    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
-        .await
-        .map_err(|e| e.to_string())?;
-    for measure in foothold::floor::measure(&db, clients, seconds).await? {
-        println!("{measure}");
-    }
-    Ok(())
+    connected(config, async |db| {
+        for measure in foothold::floor::measure(db, clients, seconds).await? {
+            println!("{measure}");
+        }
+        Ok(())
+    })
+    .await
 }
 
 async fn rebuild(config: &Config) -> Result<(), String> {
+    connected(config, async |db| {
+        foothold::db::keys::migrate(db).await.map_err(|e| e.to_string())?;
+        let counters = foothold::db::counters::rebuild(db).await.map_err(|e| e.to_string())?;
+        let enrollments = foothold::db::learning::refresh_all_enrollments(db).await.map_err(|e| e.to_string())?;
+        let learners = foothold::db::stats::rebuild_all(db).await.map_err(|e| e.to_string())?;
+        let tallies = foothold::db::tallies::rebuild(db).await.map_err(|e| e.to_string())?;
+        println!(
+            "Rebuilt {} modules, {} phases, {} achievements, {enrollments} enrollments, {learners} learners' stats \
+             and {} analytics tallies.",
+            counters.modules, counters.phases, counters.achievements, tallies.tallies
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Runs `command` on a connection to the configured database, then shuts
+/// the client down whatever it returned: a client merely dropped as the
+/// process ends leaves the driver ending its sessions while the runtime
+/// stops, and the driver panics then (mongodb 3.x,
+/// `cmap/connection_requester.rs:42`).
+async fn connected<T>(config: &Config, command: impl AsyncFnOnce(&Database) -> Result<T, String>) -> Result<T, String> {
     let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
         .await
         .map_err(|e| e.to_string())?;
-    foothold::db::keys::migrate(&db).await.map_err(|e| e.to_string())?;
-    let counters = foothold::db::counters::rebuild(&db).await.map_err(|e| e.to_string())?;
-    let enrollments = foothold::db::learning::refresh_all_enrollments(&db).await.map_err(|e| e.to_string())?;
-    let learners = foothold::db::stats::rebuild_all(&db).await.map_err(|e| e.to_string())?;
-    let tallies = foothold::db::tallies::rebuild(&db).await.map_err(|e| e.to_string())?;
-    println!(
-        "Rebuilt {} modules, {} phases, {} achievements, {enrollments} enrollments, {learners} learners' stats \
-         and {} analytics tallies.",
-        counters.modules, counters.phases, counters.achievements, tallies.tallies
-    );
-    Ok(())
+    let result = command(&db).await;
+    db.client().clone().shutdown().immediate(true).await;
+    result
 }
 
 async fn create_admin(config: &Config, username: &str, email: &str) -> Result<(), String> {
@@ -200,13 +222,13 @@ async fn create_admin(config: &Config, username: &str, email: &str) -> Result<()
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };
-    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
-        .await
-        .map_err(|e| e.to_string())?;
-    foothold::db::indexes::ensure_indexes(&db).await.map_err(|e| e.to_string())?;
-    let admin = foothold::auth::bootstrap::create_admin(&db, username, email, &password).await?;
-    println!("Created active administrator {} ({}).", admin.username, admin.email);
-    Ok(())
+    connected(config, async |db| {
+        foothold::db::indexes::ensure_indexes(db).await.map_err(|e| e.to_string())?;
+        let admin = foothold::auth::bootstrap::create_admin(db, username, email, &password).await?;
+        println!("Created active administrator {} ({}).", admin.username, admin.email);
+        Ok(())
+    })
+    .await
 }
 
 /// Parses `[--module ID] [--out FILE]`.
@@ -238,17 +260,17 @@ fn import_args(args: impl Iterator<Item = String>) -> Result<(String, bool), Str
 }
 
 async fn export(config: &Config, module: Option<&str>, out: Option<&str>) -> Result<(), String> {
-    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
-        .await
-        .map_err(|e| e.to_string())?;
-    let file = match module {
-        Some(id) => {
-            let id = foothold::db::oid(id, "--module").map_err(|e| e.to_string())?;
-            foothold::db::transfer::export_module(&db, id).await
+    let file = connected(config, async |db| {
+        match module {
+            Some(id) => {
+                let id = foothold::db::oid(id, "--module").map_err(|e| e.to_string())?;
+                foothold::db::transfer::export_module(db, id).await
+            }
+            None => foothold::db::transfer::export_catalog(db).await,
         }
-        None => foothold::db::transfer::export_catalog(&db).await,
-    }
-    .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+    })
+    .await?;
     let text = file.to_json().map_err(|e| format!("cannot write the catalog as JSON: {e}"))?;
     let (phases, modules, content) = file.counts();
     match out {
@@ -274,11 +296,11 @@ async fn import(config: &Config, path: &str, dry_run: bool) -> Result<(), String
         let lines: Vec<String> = errors.0.iter().map(|(field, message)| format!("  {field}: {message}")).collect();
         format!("{path} cannot be imported:\n{}", lines.join("\n"))
     })?;
-    let db = foothold::db::connect(&config.mongodb_uri, &config.database, config.db_timeout)
-        .await
-        .map_err(|e| e.to_string())?;
-    foothold::db::indexes::ensure_indexes(&db).await.map_err(|e| e.to_string())?;
-    let report = foothold::db::transfer::import(&db, &file, dry_run).await.map_err(|e| e.to_string())?;
+    let report = connected(config, async |db| {
+        foothold::db::indexes::ensure_indexes(db).await.map_err(|e| e.to_string())?;
+        foothold::db::transfer::import(db, &file, dry_run).await.map_err(|e| e.to_string())
+    })
+    .await?;
     if !report.errors.is_empty() {
         let lines: Vec<String> = report.errors.iter().map(|p| format!("  {}: {}", p.path, p.message)).collect();
         return Err(format!("{path} was refused; nothing was written:\n{}", lines.join("\n")));

@@ -14,7 +14,6 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, Document, doc, to_document};
 use serde::Deserialize;
 
-use crate::config::Config;
 use crate::db::collections::{MODULES, PHASES};
 use crate::db::module::{Instructor, Module, ModuleMetadata, ModuleSettings};
 use crate::db::phase::{DEFAULT_COLOR, Phase, PhaseMetadata};
@@ -116,19 +115,17 @@ pub enum SeedError {
     Invalid { item: String, source: Box<crate::db::error::RepoError> },
 }
 
-/// `foothold seed-synthetic`: connect, create indexes, write the benchmark data set.
-pub async fn seed_synthetic_from_config(config: &Config, size: synthetic::Size) -> Result<(), SeedError> {
-    let db = crate::db::connect(&config.mongodb_uri, &config.database, config.db_timeout).await?;
-    crate::db::indexes::ensure_indexes(&db).await?;
-    synthetic::seed(&db, size).await.map_err(SeedError::Data)?;
+/// `foothold seed-synthetic`: create indexes, write the benchmark data set.
+pub async fn seed_synthetic_command(db: &Database, size: synthetic::Size) -> Result<(), SeedError> {
+    crate::db::indexes::ensure_indexes(db).await?;
+    synthetic::seed(db, size).await.map_err(SeedError::Data)?;
     Ok(())
 }
 
-/// `foothold seed-demo`: connect, create indexes, seed, report.
-pub async fn seed_demo_from_config(config: &Config) -> Result<(), SeedError> {
-    let db = crate::db::connect(&config.mongodb_uri, &config.database, config.db_timeout).await?;
-    crate::db::indexes::ensure_indexes(&db).await?;
-    let report = seed_demo(&db).await?;
+/// `foothold seed-demo`: create indexes, seed, report.
+pub async fn seed_demo_command(db: &Database) -> Result<(), SeedError> {
+    crate::db::indexes::ensure_indexes(db).await?;
+    let report = seed_demo(db).await?;
     tracing::info!(
         phases_created = report.phases_created,
         modules_created = report.modules_created,

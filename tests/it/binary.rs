@@ -145,4 +145,15 @@ fn rebuild_recomputes_every_derived_number() {
         ),
         "{out}"
     );
+    // The benchmark's floor needs learners, and says so.
+    let floor = run("db-floor");
+    assert_eq!(floor.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&floor.stderr);
+    assert!(err.contains("users is empty: seed the database first (foothold seed-synthetic)"), "{err}");
+    // Each command shut its database client down before the runtime stopped
+    // (a client dropped then makes the driver panic).
+    for output in [&seeded, &rebuilt, &floor] {
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }
