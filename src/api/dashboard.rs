@@ -28,7 +28,6 @@ mod ssr {
     use crate::db::user::User;
     use crate::domain::calendar;
     use crate::error::AppError;
-    use crate::model::ContentType;
     use crate::model::dashboard::{
         Activity, Badge, ContinueItem, Dashboard, EnrolledModule, Recommendation, StatsView,
     };
@@ -40,15 +39,17 @@ mod ssr {
     /// Days in the streak calendar (twelve weeks); the chart shows the last 30.
     const CALENDAR_DAYS: i64 = 84;
 
-    /// An item's title and type, from the cached items of its module
-    /// (a dashboard names at most nine items; this finds each among its module's).
-    fn title_of(
-        items: &HashMap<ObjectId, Vec<crate::db::content::Content>>,
+    /// An item from the cached items of the module its progress record
+    /// names or, if an admin has moved it since, of whichever module holds it
+    /// now (a dashboard names at most nine items). The item carries its
+    /// current module.
+    fn item_of<'a>(
+        items: &'a HashMap<ObjectId, Vec<crate::db::content::Content>>,
         module: &ObjectId,
         content: &ObjectId,
-    ) -> Option<(String, ContentType)> {
-        let item = items.get(module)?.iter().find(|c| c.id == *content)?;
-        Some((item.title.clone(), item.kind))
+    ) -> Option<&'a crate::db::content::Content> {
+        let among = |list: &'a Vec<crate::db::content::Content>| list.iter().find(|c| c.id == *content);
+        items.get(module).and_then(among).or_else(|| items.values().find_map(among))
     }
 
     pub async fn dashboard(db: &Database, user: User) -> Result<Dashboard, AppError> {
@@ -82,25 +83,25 @@ mod ssr {
         let now = mongodb::bson::DateTime::now().timestamp_millis();
         let offset = crate::timezone::offset_or_utc(&user.preferences.time_zone, now);
         let continue_at = last.and_then(|p| {
-            let (title, kind) = title_of(&items, &p.module, &p.content)?;
+            let item = item_of(&items, &p.module, &p.content)?;
             Some(ContinueItem {
-                module_id: p.module.to_hex(),
-                module_title: module_title(&p.module).unwrap_or_default(),
+                module_id: item.module.to_hex(),
+                module_title: module_title(&item.module).unwrap_or_default(),
                 content_id: p.content.to_hex(),
-                title,
-                kind,
+                title: item.title.clone(),
+                kind: item.kind,
                 percentage: p.progress.percentage,
             })
         });
         let recent = done
             .iter()
             .filter_map(|p| {
-                let (title, kind) = title_of(&items, &p.module, &p.content)?;
+                let item = item_of(&items, &p.module, &p.content)?;
                 Some(Activity {
-                    module_id: p.module.to_hex(),
+                    module_id: item.module.to_hex(),
                     content_id: p.content.to_hex(),
-                    title,
-                    kind,
+                    title: item.title.clone(),
+                    kind: item.kind,
                     day: calendar::date_of(calendar::day_of(p.progress.completed_at?.timestamp_millis(), offset)),
                 })
             })

@@ -1000,6 +1000,37 @@ async fn the_dashboard_shows_only_the_learners_own_progress() {
     assert!(html.contains("data-testid=\"study-chart\""));
 }
 
+#[tokio::test]
+async fn an_item_moved_to_another_module_stays_on_the_dashboard() {
+    let app = seeded().await;
+    let (ada, user) = learner(&app, "ada").await;
+    let linux = module_id(&app, LINUX).await;
+    free_order(&app, linux).await;
+    let lab = items(&app, linux).await.into_iter().find(|(_, kind, _)| kind == "lab").unwrap();
+    enroll(&ada, linux).await;
+    open(&ada, linux, &lab.0).await;
+    time_passes(&app, user, &lab.0, 25).await;
+    beat(&ada, &lab.0, json!({ "position": 0.0, "speed": 1.0 })).await;
+    assert_eq!(solve_lab(&ada, &lab, "attempt-moved-1").await.0, 200);
+
+    // An admin moves the lab to a module the learner then joins; the
+    // learner's progress record still names the module it was done in.
+    let networking = module_id(&app, "Networking Essentials for Security").await;
+    let id = ObjectId::parse_str(&lab.0).unwrap();
+    let mut input = foothold::db::content::get(&app.db, id).await.unwrap().unwrap().to_input();
+    input.module = networking.to_hex();
+    foothold::db::content::update(&app.db, id, &input).await.unwrap();
+    foothold::db::cache::catalog_changed(&app.db);
+    assert_eq!(enroll(&ada, networking).await.0, 200);
+
+    let (status, d) = ada.call("/api/dashboard", &[]).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["recent"][0]["content_id"], lab.0, "the completion is still listed: {d}");
+    assert_eq!(d["recent"][0]["module_id"], networking.to_hex(), "under the module that holds it now");
+    assert_eq!(d["continue_at"]["content_id"], lab.0);
+    assert_eq!(d["continue_at"]["module_id"], networking.to_hex(), "the link opens it where it is now");
+}
+
 /// Adds study sessions that ended `days_ago` days back to the learner's
 /// progress on `content`, then recomputes their stats from the documents.
 async fn studied_on(app: &TestApp, user: ObjectId, content: &str, days_ago: &[i64]) {
