@@ -2,19 +2,21 @@
 //!
 //! `bench/run` measures pages and server functions; this measures the floor
 //! under them on the same machine and data set, through the same driver
-//! settings ([`super::connect`]): `clients` concurrent tasks, each repeating
-//! one command for `seconds`, on documents spread over every learner:
+//! settings ([`crate::db::connect`]): `clients` concurrent tasks, each
+//! repeating one command for `seconds`, on documents spread over every
+//! learner, one measure after the other:
 //!
 //! - **read**: one learner's document by `_id` (what every signed-in page
 //!   render reads once; a dashboard issues several reads);
-//! - **write**: a `$set` of one progress record's `lastAccessedAt` by `_id`
-//!   (a heartbeat writes three such documents);
 //! - **enrollments**: a learner and their enrollments (two reads, by `_id`):
 //!   the least any dashboard reads, for the learner's numbers, their modules
 //!   and the study calendar (from the enrollments' study sessions);
 //! - **dashboard**: a learner read by `_id` and the dashboard's data
 //!   ([`crate::api::dashboard::dashboard_data`]: its reads and their
-//!   decoding, with the same caches as the server, but no HTTP and no HTML).
+//!   decoding, with the same caches as the server, but no HTTP and no HTML);
+//! - **write**: a `$set` of one progress record's `lastAccessedAt` by `_id`
+//!   (a heartbeat writes three such documents); last, since it changes
+//!   records the dashboard reads.
 //!
 //! No page can be served faster than its commands allow: a page of `k`
 //! commands tops out near `reads / k` per second, and at `clients`
@@ -28,6 +30,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, Document, doc};
 
 use crate::db::collections::{PROGRESS, USERS};
+use crate::db::error::RepoError;
 
 /// One command's throughput and latency under load.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,40 +60,40 @@ impl std::fmt::Display for Measure {
 /// Documents each kind of command cycles through (the first this many).
 const SAMPLE: i64 = 10_000;
 
-/// Runs the read, enrollments, dashboard and write measures (the write last, since it
-/// changes records the dashboard reads); errs if the database holds no
-/// learners or no progress records (seed it with `foothold seed-synthetic`).
+/// Runs the measures in the order of the module's list; errs if the
+/// database holds no learners or no progress records (seed it with
+/// `foothold seed-synthetic`).
 pub async fn measure(db: &Database, clients: usize, seconds: u64) -> Result<Vec<Measure>, String> {
     let users = ids(db, USERS).await?;
     let progress = ids(db, PROGRESS).await?;
     let duration = Duration::from_secs(seconds.max(1));
     let clients = clients.max(1);
     let read = run(db, "read", clients, duration, &users, |db, id| async move {
-        db.collection::<Document>(USERS).find_one(doc! { "_id": id }).await.map(|_| ()).map_err(|e| e.to_string())
+        db.collection::<Document>(USERS).find_one(doc! { "_id": id }).await
     })
     .await;
     let enrollments = run(db, "enrollments", clients, duration, &users, |db, id| async move {
-        let user = crate::db::user::get(&db, id).await.map_err(|e| e.to_string())?.ok_or("no such learner")?;
-        crate::db::enrollment::list_for_user_in_existing_modules(&db, user.id)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        let user = learner(&db, id).await?;
+        crate::db::enrollment::list_for_user_in_existing_modules(&db, user.id).await
     })
     .await;
     let dashboard = run(db, "dashboard", clients, duration, &users, |db, id| async move {
-        let user = crate::db::user::get(&db, id).await.map_err(|e| e.to_string())?.ok_or("no such learner")?;
-        crate::api::dashboard::dashboard_data(&db, user).await.map(|_| ()).map_err(|e| e.to_string())
+        let user = learner(&db, id).await?;
+        crate::api::dashboard::dashboard_data(&db, user).await
     })
     .await;
     let write = run(db, "write", clients, duration, &progress, |db, id| async move {
         db.collection::<Document>(PROGRESS)
             .update_one(doc! { "_id": id }, doc! { "$set": { "lastAccessedAt": DateTime::now() } })
             .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
     })
     .await;
     Ok(vec![read, enrollments, dashboard, write])
+}
+
+/// A learner as the server reads one (the password projected away).
+async fn learner(db: &Database, id: ObjectId) -> Result<crate::db::user::User, RepoError> {
+    crate::db::user::get(db, id).await?.ok_or(RepoError::NotFound("Learner"))
 }
 
 async fn ids(db: &Database, collection: &str) -> Result<Vec<ObjectId>, String> {
@@ -111,8 +114,9 @@ async fn ids(db: &Database, collection: &str) -> Result<Vec<ObjectId>, String> {
     Ok(ids)
 }
 
-/// `clients` tasks each repeat `command` on the next id of `ids` until `duration` is up.
-async fn run<F, Fut>(
+/// `clients` tasks each repeat `command` on the next id of `ids` until
+/// `duration` is up; a command that errs counts as an error, not a time.
+async fn run<F, Fut, T, E>(
     db: &Database,
     name: &'static str,
     clients: usize,
@@ -122,7 +126,7 @@ async fn run<F, Fut>(
 ) -> Measure
 where
     F: Fn(Database, ObjectId) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = Result<(), String>> + Send,
+    Fut: std::future::Future<Output = Result<T, E>> + Send,
 {
     let start = Instant::now();
     let tasks: Vec<_> = (0..clients)
@@ -139,7 +143,7 @@ where
                     }
                     let sent = Instant::now();
                     match command(db.clone(), *id).await {
-                        Ok(()) => took.push(sent.elapsed()),
+                        Ok(_) => took.push(sent.elapsed()),
                         Err(_) => errors += 1,
                     }
                 }

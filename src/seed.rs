@@ -105,8 +105,6 @@ pub struct SeedReport {
 pub enum SeedError {
     #[error("seed/demo.json is invalid: {0}")]
     Data(String),
-    #[error(transparent)]
-    Connect(#[from] crate::db::ConnectError),
     #[error("database error while seeding: {0}")]
     Db(#[from] mongodb::error::Error),
     #[error("cannot encode a seed document: {0}")]
